@@ -1,0 +1,82 @@
+// swift-tools-version: 6.1
+//
+// Graphshot: CloudWatch MetricWidget JSON → scene → Cairo → PNG.
+// Data flows one way; each target has one job (see README "Architecture").
+// The HTTP server (a later target) keeps its heavy dependencies out of the
+// core library so the core and its tests build fast on small machines.
+import PackageDescription
+
+let package = Package(
+    name: "Graphshot",
+    products: [
+        .library(name: "Graphshot", targets: ["Graphshot"]),
+        .executable(name: "graphshot", targets: ["graphshot"]),
+        .executable(name: "graphshot-bench", targets: ["GraphshotBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Plain value types shared by every stage: time, statistics, colours, geometry, series.
+        .target(name: "ChartCore"),
+        // The scene: pure data, Codable, the contract between layout and rasterizer.
+        .target(name: "ChartScene", dependencies: ["ChartCore"]),
+        // MetricWidget JSON → validated, typed spec with defaults; errors carry a JSON path.
+        .target(name: "WidgetSpec", dependencies: ["ChartCore"]),
+        // Data sources, file loaders, statistics and period buckets; one batched fetch per render.
+        .target(name: "MetricQuery", dependencies: ["ChartCore", "WidgetSpec"]),
+        // Nice ticks, number and time formatting.
+        .target(name: "ChartScales", dependencies: ["ChartCore"]),
+        // Spec + series + text measurer → Scene. Knows pixels, not Cairo.
+        .target(name: "ChartLayout", dependencies: ["ChartCore", "WidgetSpec", "ChartScales", "ChartScene"]),
+        // System Cairo + FreeType (pkg-config cairo-ft).
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev", "libfreetype-dev"])]),
+        // A small libpng writer in C: libpng reports errors with setjmp/longjmp, which Swift cannot use.
+        .target(
+            name: "CPNG",
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
+        ),
+        // The bundled TrueType fonts and their licence; located by path, never through fontconfig.
+        .target(
+            name: "GraphshotFonts",
+            path: "fonts",
+            exclude: ["LICENSE-DejaVu.txt"],
+            sources: ["GraphshotFonts.swift"],
+            resources: [.copy("DejaVuSans.ttf"), .copy("DejaVuSans-Bold.ttf")]
+        ),
+        // Scene → pixels. The only target that touches Cairo, FreeType or libpng.
+        .target(name: "ChartRaster", dependencies: ["ChartCore", "ChartScene", "CCairo", "CPNG", "GraphshotFonts"]),
+        // The public façade.
+        .target(
+            name: "Graphshot",
+            dependencies: ["ChartCore", "ChartScene", "WidgetSpec", "MetricQuery", "ChartScales", "ChartLayout", "ChartRaster"]
+        ),
+        .executableTarget(
+            name: "graphshot",
+            dependencies: ["Graphshot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot"]),
+        // Test helpers: golden files, pixel diff, fixtures.
+        .target(
+            name: "ChartTestSupport",
+            dependencies: ["ChartCore", "ChartScene", "ChartRaster"],
+            path: "Tests/ChartTestSupport"
+        ),
+        .testTarget(name: "WidgetSpecTests", dependencies: ["WidgetSpec", "ChartCore"]),
+        .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore"]),
+        .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
+        .testTarget(
+            name: "ChartLayoutTests",
+            dependencies: ["ChartLayout", "ChartScene", "WidgetSpec", "ChartCore", "ChartTestSupport"],
+            resources: [.copy("Goldens")]
+        ),
+        .testTarget(
+            name: "ChartRasterTests",
+            dependencies: ["ChartRaster", "ChartScene", "ChartCore", "ChartTestSupport"]
+        ),
+        .testTarget(
+            name: "GraphshotTests",
+            dependencies: ["Graphshot", "ChartTestSupport", "ChartCore", "ChartScene", "graphshot"]
+        ),
+    ]
+)
