@@ -20,17 +20,22 @@ public struct MetricStatQuery: Sendable, Equatable {
 /// All the metrics one render needs, fetched in one batch like GetMetricData.
 public struct MetricDataRequest: Sendable, Equatable {
     public var queries: [MetricStatQuery]
-    /// Inclusive start, already aligned to the buckets the caller wants (bucket k starts at
-    /// `start + k * period`).
+    /// Inclusive start of the requested range, as resolved from the widget (not yet aligned).
+    /// Each query's buckets start at `BucketAlignment.alignedStart(start:period:now:)` and
+    /// step by its period while `< end` (spec §5.1).
     public var start: EpochSeconds
     /// Exclusive end.
     public var end: EpochSeconds
+    /// The instant the request is made ("now", injected; never read from the clock here).
+    public var now: EpochSeconds
     /// The most buckets any one query may return (GetMetricData's 100,800 budget); more
     /// means the newest `maxDatapoints` are returned with status `PartialData`.
     public var maxDatapoints: Int
 
-    public init(queries: [MetricStatQuery], start: EpochSeconds, end: EpochSeconds, maxDatapoints: Int = 100_800) {
-        self.queries = queries; self.start = start; self.end = end; self.maxDatapoints = maxDatapoints
+    public init(
+        queries: [MetricStatQuery], start: EpochSeconds, end: EpochSeconds, now: EpochSeconds, maxDatapoints: Int = 100_800
+    ) {
+        self.queries = queries; self.start = start; self.end = end; self.now = now; self.maxDatapoints = maxDatapoints
     }
 }
 

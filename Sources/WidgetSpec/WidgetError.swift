@@ -52,6 +52,4 @@ public enum WidgetLimits {
     public static let maxDimensionValueLength = 1024
     public static let maxExpressionLength = 2048
     public static let maxIdLength = 255
-    /// Seconds a widget's time range may span at most (455 days of retention; keeps bucket math bounded).
-    public static let maxRangeSeconds: Int64 = 455 * 86_400
 }
