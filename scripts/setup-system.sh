@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib)
+# when they are missing. Debian/Ubuntu only; prints what to install elsewhere.
+set -euo pipefail
+
+have_libs() {
+    command -v pkg-config >/dev/null 2>&1 \
+        && pkg-config --exists cairo-ft freetype2 libpng zlib 2>/dev/null
+}
+
+if have_libs; then
+    exit 0
+fi
+
+packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev pkg-config"
+if ! command -v apt-get >/dev/null 2>&1; then
+    echo "graphshot: please install Cairo, FreeType, libpng and zlib development packages and pkg-config" >&2
+    exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "graphshot: installing $packages" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
+have_libs || { echo "graphshot: system libraries still missing after install" >&2; exit 1; }
