@@ -48,13 +48,16 @@ extension TimeSeriesLayout {
                 items.append(.rule(from: Point(x: m.plot.minX, y: y), to: Point(x: m.plot.maxX, y: y),
                                    stroke: Stroke(color: color, width: 1)))
                 guard let label = edge.label, !label.isEmpty else { continue }
+                // The label goes on its side of the line; when that would leave the plot (an
+                // annotation at the edge of the range) it flips to the other side rather than vanish.
                 let box = measurer.measure(label, font: Metrics.annotationFont)
-                let top = edge.above ? y - 3 - box.height : y + 3
-                guard top >= m.plot.minY, top + box.height <= m.plot.maxY else { continue }
+                let fitsAbove = y - 3 - box.height >= m.plot.minY, fitsBelow = y + 3 + box.height <= m.plot.maxY
+                guard fitsAbove || fitsBelow else { continue }
+                let above = edge.above ? fitsAbove : !fitsBelow
                 let text = measurer.truncate(label, font: Metrics.annotationFont, maxWidth: m.plot.width - 6)
                 items.append(.text(TextRun(
-                    text: text, anchor: Point(x: m.plot.maxX - 3, y: edge.above ? y - 3 : y + 3),
-                    font: Metrics.annotationFont, color: color, align: .end, baseline: edge.above ? .bottom : .top)))
+                    text: text, anchor: Point(x: m.plot.maxX - 3, y: above ? y - 3 : y + 3),
+                    font: Metrics.annotationFont, color: color, align: .end, baseline: above ? .bottom : .top)))
             }
         }
         return items
