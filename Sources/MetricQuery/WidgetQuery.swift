@@ -87,7 +87,7 @@ public enum WidgetQuery {
 ///   verbatim here); else the label a recording carries; else the metric name, and when
 ///   several visible series share such a default label, the dimension values that differ
 ///   among them are appended in parentheses (row order), then the statistic if still equal
-///   (`Latency (/pay, prod)`, `Latency (p90)`).
+///   and the statistics differ (`Latency (/pay, prod)`, `Latency (p90)`).
 /// - `paletteSlot`: rows in order, one slot per metric row (hidden too) and per expression row.
 /// - Expression rows are not evaluated yet: no series, an `expressionNotSupported` warning.
 /// - A status other than `Complete` gives a `partialData` warning; a visible row with no
@@ -181,6 +181,9 @@ private func describe(_ row: MetricRowSpec) -> String {
 
 /// Spec §3.7 [REC]: visible series whose default labels collide get the differing dimension
 /// values appended (in each row's dimension order), then the statistic while still equal.
+/// A dimension "differs" when its value (or its absence) is not the same on every series of
+/// the colliding group. The statistic is only appended when it differs within the clash;
+/// series identical in metric and statistic (e.g. differing only in period) keep equal labels.
 private func dedupeDefaultLabels(_ series: inout [ChartSeries], usesDefaultLabel: [Bool], rows: [MetricRowSpec]) {
     let candidates = series.indices.filter { series[$0].visible && usesDefaultLabel[$0] }
     var groups: [String: [Int]] = [:]
@@ -206,10 +209,12 @@ private func dedupeDefaultLabels(_ series: inout [ChartSeries], usesDefaultLabel
             let p = parts[i] ?? []
             return p.isEmpty ? label : label + " (" + p.joined(separator: ", ") + ")"
         }
-        var counts: [String: Int] = [:]
-        for i in group { counts[text(i), default: 0] += 1 }
-        for i in group where (counts[text(i)] ?? 0) > 1 {
-            parts[i, default: []].append(rows[i].stat.name)
+        // Still equal: append the statistic, when it tells them apart at all.
+        var clashes: [String: [Int]] = [:]
+        for i in group { clashes[text(i), default: []].append(i) }
+        for members in clashes.values where members.count > 1 {
+            guard Set(members.map { rows[$0].stat }).count > 1 else { continue }
+            for i in members { parts[i, default: []].append(rows[i].stat.name) }
         }
         for i in group { series[i].label = text(i) }
     }
