@@ -55,7 +55,7 @@ let package = Package(
             name: "graphshot",
             dependencies: ["Graphshot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot"]),
+        .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
         // Test helpers: golden files, pixel diff, fixtures.
         .target(
             name: "ChartTestSupport",
@@ -67,8 +67,7 @@ let package = Package(
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(
             name: "ChartLayoutTests",
-            dependencies: ["ChartLayout", "ChartScene", "WidgetSpec", "ChartCore", "ChartTestSupport"],
-            resources: [.copy("Goldens")]
+            dependencies: ["ChartLayout", "ChartScene", "WidgetSpec", "ChartCore"]
         ),
         .testTarget(
             name: "ChartRasterTests",
@@ -76,7 +75,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GraphshotTests",
-            dependencies: ["Graphshot", "ChartTestSupport", "ChartCore", "ChartScene", "graphshot"]
+            dependencies: ["Graphshot", "ChartLayout", "ChartTestSupport", "ChartCore", "ChartScene", "graphshot"],
+            exclude: ["Goldens"]
         ),
     ]
 )

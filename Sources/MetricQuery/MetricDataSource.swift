@@ -21,8 +21,10 @@ public struct MetricStatQuery: Sendable, Equatable {
 public struct MetricDataRequest: Sendable, Equatable {
     public var queries: [MetricStatQuery]
     /// Inclusive start of the requested range, as resolved from the widget (not yet aligned).
-    /// Each query's buckets start at `BucketAlignment.alignedStart(start:period:now:)` and
-    /// step by its period while `< end` (spec §5.1).
+    /// Each query's buckets are `BucketAlignment.grid(start:end:period:now:)`: they start at
+    /// `alignedStart(start:period:now:)` and step by the period while `< end` (spec §5.1),
+    /// except that a period equal to `end − start` (`setPeriodToTimeRange`) is the single,
+    /// unaligned bucket `[start, end)`.
     public var start: EpochSeconds
     /// Exclusive end.
     public var end: EpochSeconds

@@ -1,0 +1,139 @@
+@_exported import ChartCore
+@_exported import ChartScene
+@_exported import MetricQuery
+@_exported import WidgetSpec
+import ChartLayout
+import ChartRaster
+
+/// Options of one render.
+public struct RenderOptions: Sendable {
+    /// "Now", for relative time ranges (`-PT3H`) and for dropping unfinished buckets.
+    /// Always injected: Graphshot never reads the clock on its own, so the same input gives
+    /// the same image.
+    public var now: EpochSeconds
+
+    public init(now: EpochSeconds) { self.now = now }
+}
+
+/// The outcome of a render.
+public struct RenderResult: Sendable {
+    /// The PNG file's bytes.
+    public var png: [UInt8]
+    /// Everything the render noticed but did not fail on: partial data (and which series),
+    /// rows with no data, expressions not drawn yet, shortened labels, legend overflow.
+    public var warnings: [RenderWarning]
+    /// The scene that was rasterized (useful for tests and `--dump-scene`).
+    public var scene: Scene
+}
+
+/// A laid-out widget before rasterization.
+public struct SceneResult: Sendable {
+    public var scene: Scene
+    public var warnings: [RenderWarning]
+}
+
+/// Why a render failed.
+public enum GraphshotError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The MetricWidget JSON is invalid; the error names the JSON path.
+    case invalidWidget(WidgetError)
+    /// The data source could not answer at all.
+    case dataSource(String)
+    /// The bundled fonts could not be found or loaded.
+    case fonts(String)
+    /// Cairo or libpng failed.
+    case raster(String)
+
+    public var description: String {
+        switch self {
+        case .invalidWidget(let e): return e.description
+        case .dataSource(let m): return "data source: \(m)"
+        case .fonts(let m): return "fonts: \(m)"
+        case .raster(let m): return "rendering: \(m)"
+        }
+    }
+}
+
+/// Renders MetricWidget JSON to PNG: parse → fetch → layout → rasterize.
+///
+/// A `Renderer` loads the bundled fonts once and can be shared across threads; each
+/// `render` call is independent and synchronous.
+public struct Renderer: Sendable {
+    let fonts: FontLibrary
+    let measurer: FontMeasurer
+
+    /// A renderer using the fonts bundled with Graphshot (no configuration needed).
+    public init() throws(GraphshotError) {
+        do { fonts = try FontLibrary.bundled() } catch { throw .fonts("\(error)") }
+        measurer = FontMeasurer(fonts: fonts)
+    }
+
+    /// A renderer using DejaVuSans.ttf and DejaVuSans-Bold.ttf from `fontsDirectory`.
+    public init(fontsDirectory: String) throws(GraphshotError) {
+        do { fonts = try FontLibrary(directory: fontsDirectory) } catch { throw .fonts("\(error)") }
+        measurer = FontMeasurer(fonts: fonts)
+    }
+
+    /// Parses, fetches and lays out a widget without drawing it.
+    public func scene(widgetJSON: String, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> SceneResult {
+        let widget: MetricWidget
+        do { widget = try MetricWidget.parse(json: widgetJSON) } catch { throw .invalidWidget(error) }
+        return try scene(widget: widget, data: data, options: options)
+    }
+
+    /// Fetches and lays out an already parsed widget.
+    public func scene(widget: MetricWidget, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> SceneResult {
+        let fetched: WidgetData
+        do {
+            fetched = try queryWidget(widget, source: data, now: options.now)
+        } catch {
+            switch error {
+            case .widget(let e): throw .invalidWidget(e)
+            case .dataSource(let message): throw .dataSource(message)
+            }
+        }
+        let layout = ChartLayout.layout(
+            LayoutInput(widget: widget, series: fetched.series, start: fetched.start, end: fetched.end), measurer: measurer)
+        return SceneResult(scene: layout.scene, warnings: fetched.warnings + layout.warnings)
+    }
+
+    /// Renders MetricWidget JSON to PNG bytes.
+    public func render(widgetJSON: String, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> RenderResult {
+        let laidOut = try scene(widgetJSON: widgetJSON, data: data, options: options)
+        return try rasterize(laidOut)
+    }
+
+    /// Renders an already parsed widget to PNG bytes.
+    public func render(widget: MetricWidget, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> RenderResult {
+        try rasterize(try scene(widget: widget, data: data, options: options))
+    }
+
+    /// Draws a scene and encodes it as PNG.
+    public func png(_ scene: Scene) throws(GraphshotError) -> [UInt8] {
+        do { return try renderPNG(scene, fonts: fonts) } catch { throw .raster("\(error)") }
+    }
+
+    private func rasterize(_ laidOut: SceneResult) throws(GraphshotError) -> RenderResult {
+        RenderResult(png: try png(laidOut.scene), warnings: laidOut.warnings, scene: laidOut.scene)
+    }
+}
+
+/// Renders MetricWidget JSON to PNG with the bundled fonts.
+///
+/// ```swift
+/// import Graphshot
+/// let store = try MetricDataFiles.load(paths: ["metrics.json"])
+/// let result = try render(widgetJSON: json, data: store, options: RenderOptions(now: 1_709_290_800))
+/// try Data(result.png).write(to: URL(fileURLWithPath: "graph.png"))
+/// ```
+public func render(widgetJSON: String, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> RenderResult {
+    try SharedRenderer.get().render(widgetJSON: widgetJSON, data: data, options: options)
+}
+
+/// The process-wide renderer behind the free `render` function: fonts load once.
+enum SharedRenderer {
+    private static let result: Result<Renderer, GraphshotError> = {
+        do { return .success(try Renderer()) } catch { return .failure(error) }
+    }()
+
+    static func get() throws(GraphshotError) -> Renderer { try result.get() }
+}
