@@ -71,7 +71,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ChartRasterTests",
-            dependencies: ["ChartRaster", "ChartScene", "ChartCore", "ChartTestSupport"]
+            dependencies: ["ChartRaster", "ChartScene", "ChartCore", "ChartTestSupport", "GraphshotFonts"]
         ),
         .testTarget(
             name: "GraphshotTests",

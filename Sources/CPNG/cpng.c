@@ -1,1 +1,166 @@
+// A small libpng writer. libpng reports errors with setjmp/longjmp, which Swift cannot
+// use, so the whole encode lives here and returns a status code.
 #include "cpng.h"
+
+#include <png.h>
+#include <zlib.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    uint8_t *data;
+    size_t length;
+    size_t capacity;
+    int failed;      // realloc failed
+} cpng_buffer;
+
+typedef struct {
+    cpng_buffer buffer;
+    uint8_t *row;    // one converted row (RGB or RGBA)
+} cpng_state;
+
+static void cpng_write(png_structp png, png_bytep bytes, png_size_t count) {
+    cpng_buffer *b = (cpng_buffer *)png_get_io_ptr(png);
+    if (b->failed) return;
+    if (b->length + count > b->capacity) {
+        size_t capacity = b->capacity ? b->capacity : 65536;
+        while (capacity < b->length + count) capacity *= 2;
+        uint8_t *grown = (uint8_t *)realloc(b->data, capacity);
+        if (!grown) {
+            b->failed = 1;
+            png_error(png, "out of memory");
+            return;
+        }
+        b->data = grown;
+        b->capacity = capacity;
+    }
+    memcpy(b->data + b->length, bytes, count);
+    b->length += count;
+}
+
+static void cpng_flush(png_structp png) { (void)png; }
+
+static void cpng_error(png_structp png, png_const_charp message) {
+    (void)message;
+    png_longjmp(png, 1);
+}
+
+static void cpng_warning(png_structp png, png_const_charp message) {
+    (void)png;
+    (void)message;
+}
+
+static int cpng_is_opaque(const uint8_t *data, int width, int height, int stride) {
+    for (int y = 0; y < height; y++) {
+        const uint32_t *p = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < width; x++) {
+            if ((p[x] >> 24) != 0xFF) return 0;
+        }
+    }
+    return 1;
+}
+
+// The conversions read whole native-endian words, so there is no BGR/RGB byte-order
+// question: red is always bits 16..23 of the word, whatever the machine's endianness.
+static void cpng_row_rgb(const uint32_t *src, uint8_t *dst, int width) {
+    for (int x = 0; x < width; x++) {
+        uint32_t p = src[x];
+        dst[0] = (uint8_t)(p >> 16);
+        dst[1] = (uint8_t)(p >> 8);
+        dst[2] = (uint8_t)p;
+        dst += 3;
+    }
+}
+
+// Un-premultiplies exactly like cairo's own PNG writer, so cairo's reader restores the
+// premultiplied values bit for bit.
+static void cpng_row_rgba(const uint32_t *src, uint8_t *dst, int width) {
+    for (int x = 0; x < width; x++) {
+        uint32_t p = src[x];
+        uint32_t a = p >> 24;
+        if (a == 0) {
+            dst[0] = dst[1] = dst[2] = dst[3] = 0;
+        } else {
+            uint32_t r = (p >> 16) & 0xFF, g = (p >> 8) & 0xFF, b = p & 0xFF;
+            dst[0] = (uint8_t)((r * 255 + a / 2) / a);
+            dst[1] = (uint8_t)((g * 255 + a / 2) / a);
+            dst[2] = (uint8_t)((b * 255 + a / 2) / a);
+            dst[3] = (uint8_t)a;
+        }
+        dst += 4;
+    }
+}
+
+int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
+                       uint8_t **out, size_t *out_length) {
+    if (out) *out = NULL;
+    if (out_length) *out_length = 0;
+    if (!data || !out || !out_length || width <= 0 || height <= 0 || width > 100000 ||
+        height > 100000 || stride < width * 4 || (stride % 4) != 0) {
+        return CPNG_ERROR_ARGUMENT;
+    }
+
+    const int opaque = cpng_is_opaque(data, width, height, stride);
+    const int channels = opaque ? 3 : 4;
+
+    // Everything that must survive a longjmp lives behind this pointer, which is not
+    // modified after setjmp.
+    cpng_state *const state = (cpng_state *)calloc(1, sizeof(cpng_state));
+    if (!state) return CPNG_ERROR_MEMORY;
+    state->row = (uint8_t *)malloc((size_t)width * (size_t)channels);
+    if (!state->row) {
+        free(state);
+        return CPNG_ERROR_MEMORY;
+    }
+
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, cpng_error, cpng_warning);
+    if (!png) {
+        free(state->row);
+        free(state);
+        return CPNG_ERROR_MEMORY;
+    }
+    png_infop info = png_create_info_struct(png);
+    if (!info) {
+        png_destroy_write_struct(&png, NULL);
+        free(state->row);
+        free(state);
+        return CPNG_ERROR_MEMORY;
+    }
+
+    if (setjmp(png_jmpbuf(png))) {
+        const int status = state->buffer.failed ? CPNG_ERROR_MEMORY : CPNG_ERROR_LIBPNG;
+        png_destroy_write_struct(&png, &info);
+        free(state->buffer.data);
+        free(state->row);
+        free(state);
+        return status;
+    }
+
+    png_set_write_fn(png, &state->buffer, cpng_write, cpng_flush);
+    png_set_compression_level(png, 1);
+    png_set_compression_strategy(png, Z_RLE);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
+                 opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    png_write_info(png, info);
+    for (int y = 0; y < height; y++) {
+        const uint32_t *src = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        if (opaque) {
+            cpng_row_rgb(src, state->row, width);
+        } else {
+            cpng_row_rgba(src, state->row, width);
+        }
+        png_write_row(png, state->row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+
+    *out = state->buffer.data;
+    *out_length = state->buffer.length;
+    free(state->row);
+    free(state);
+    return CPNG_OK;
+}
+
+void cpng_free(void *buffer) { free(buffer); }
