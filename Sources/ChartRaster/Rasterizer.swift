@@ -3,7 +3,7 @@ import ChartCore
 import ChartScene
 
 /// Options that change how a scene is drawn (not what it contains).
-public struct RenderOptions: Sendable, Equatable {
+public struct RasterOptions: Sendable, Equatable {
     /// How text runs are drawn.
     public enum TextMode: Sendable, Equatable {
         /// Real glyphs from the bundled fonts.
@@ -53,7 +53,7 @@ public enum Rasterizer {
     /// ones butt caps and miter joins; rules and rectangle outlines use butt caps and miter
     /// joins (crisp grid lines and frames).
     public static func render(
-        _ scene: Scene, fonts: FontLibrary, options: RenderOptions = RenderOptions()
+        _ scene: Scene, fonts: FontLibrary, options: RasterOptions = RasterOptions()
     ) throws(RasterError) -> RasterImage {
         let (width, height) = try canvasSize(scene.size)
         var pixels = [UInt32](repeating: 0, count: width * height)
@@ -85,7 +85,7 @@ public enum Rasterizer {
 
     /// `render` followed by `encodePNG`.
     public static func renderPNG(
-        _ scene: Scene, fonts: FontLibrary, options: RenderOptions = RenderOptions()
+        _ scene: Scene, fonts: FontLibrary, options: RasterOptions = RasterOptions()
     ) throws(RasterError) -> [UInt8] {
         try encodePNG(render(scene, fonts: fonts, options: options))
     }
@@ -95,7 +95,7 @@ public enum Rasterizer {
 struct Painter {
     let cr: OpaquePointer
     let fonts: FontLibrary
-    let options: RenderOptions
+    let options: RasterOptions
 
     /// Groups nested deeper than this are not drawn (guards the stack against absurd scenes).
     static let maxGroupDepth = 256

@@ -63,13 +63,13 @@ public struct Renderer: Sendable {
 
     /// A renderer using the fonts bundled with Graphshot (no configuration needed).
     public init() throws(GraphshotError) {
-        do { fonts = try FontLibrary.bundled() } catch { throw .fonts("\(error)") }
+        do { fonts = try FontLibrary.bundled() } catch { throw .fonts(error.description) }
         measurer = FontMeasurer(fonts: fonts)
     }
 
     /// A renderer using DejaVuSans.ttf and DejaVuSans-Bold.ttf from `fontsDirectory`.
     public init(fontsDirectory: String) throws(GraphshotError) {
-        do { fonts = try FontLibrary(directory: fontsDirectory) } catch { throw .fonts("\(error)") }
+        do { fonts = try FontLibrary(directory: fontsDirectory) } catch { throw .fonts(error.description) }
         measurer = FontMeasurer(fonts: fonts)
     }
 
@@ -109,7 +109,7 @@ public struct Renderer: Sendable {
 
     /// Draws a scene and encodes it as PNG.
     public func png(_ scene: Scene) throws(GraphshotError) -> [UInt8] {
-        do { return try renderPNG(scene, fonts: fonts) } catch { throw .raster("\(error)") }
+        do { return try Rasterizer.renderPNG(scene, fonts: fonts) } catch { throw .raster(error.description) }
     }
 
     private func rasterize(_ laidOut: SceneResult) throws(GraphshotError) -> RenderResult {
@@ -132,7 +132,7 @@ public func render(widgetJSON: String, data: some MetricDataSource, options: Ren
 /// The process-wide renderer behind the free `render` function: fonts load once.
 enum SharedRenderer {
     private static let result: Result<Renderer, GraphshotError> = {
-        do { return .success(try Renderer()) } catch { return .failure(error) }
+        Result { () throws(GraphshotError) -> Renderer in try Renderer() }
     }()
 
     static func get() throws(GraphshotError) -> Renderer { try result.get() }

@@ -78,7 +78,7 @@ struct Render: ParsableCommand {
         }
         let renderer: Renderer
         do {
-            renderer = try fonts.map { dir throws(GraphshotError) in try Renderer(fontsDirectory: dir) } ?? Renderer()
+            if let fonts { renderer = try Renderer(fontsDirectory: fonts) } else { renderer = try Renderer() }
         } catch {
             throw CLIError(description: error.description)
         }

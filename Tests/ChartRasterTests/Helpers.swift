@@ -6,7 +6,7 @@ import Foundation
 /// Renders `items` on a `width`×`height` canvas with the bundled fonts.
 func render(
     _ items: [SceneItem], width: Double = 100, height: Double = 100, background: RGBA = .white,
-    options: RenderOptions = RenderOptions()
+    options: RasterOptions = RasterOptions()
 ) throws -> RasterImage {
     let scene = Scene(size: Size(width: width, height: height), background: background, items: items)
     return try Rasterizer.render(scene, fonts: FontLibrary.bundled(), options: options)

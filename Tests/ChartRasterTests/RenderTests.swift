@@ -235,7 +235,7 @@ import Testing
         let font = FontSpec(size: 20)
         let measured = try FontMeasurer.bundled().measure("Box", font: font)
         let image = try render([.text(TextRun(text: "Box", anchor: Point(x: 10, y: 50), font: font, color: .black))],
-                               options: RenderOptions(textMode: .boxes))
+                               options: RasterOptions(textMode: .boxes))
         let box = try #require(inkBox(image, threshold: 128))
         #expect(box.minX == 10)
         #expect(abs(Double(box.maxX + 1 - 10) - measured.width) <= 1)

@@ -1,3 +1,4 @@
+import Testing
 import Graphshot
 
 /// One end-to-end golden: a widget, the data it is drawn from, and what the render must report.
@@ -105,7 +106,7 @@ let goldenCases: [GoldenCase] = [
          "yAxis": {"left": {"min": 100, "max": 250}}}
         """#),
     GoldenCase(name: "timezone-offset", widget: #"""
-        {"title": "+0530, crossing local midnight", "timezone": "+0530", "start": "2024-03-01T00:00:00Z", "end": "2024-03-01T12:00:00Z", "period": 900,
+        {"title": "-0800, crossing local midnight", "timezone": "-0800", "start": "2024-03-01T00:00:00Z", "end": "2024-03-01T12:00:00Z", "period": 900,
          "metrics": [["Host/Cpu", "Utilization"]]}
         """#),
     GoldenCase(name: "decimated-long-series", widget: #"""
