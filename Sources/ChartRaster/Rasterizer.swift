@@ -66,7 +66,10 @@ public enum Rasterizer {
                     width: width, height: height, stride: width * 4)
                 defer { surface.finish() }
                 let context = try CairoContext(surface: surface)
-                let painter = Painter(cr: context.raw, fonts: fonts, options: options)
+                let painter = Painter(
+                    cr: context.raw, fonts: fonts, options: options,
+                    pixels: raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                    lines: LineRasterizer(width: width, height: height))
                 painter.paint(scene)
                 let status = context.status
                 guard status == CAIRO_STATUS_SUCCESS else { return RasterError(cairoStatus: status) }
@@ -96,6 +99,9 @@ struct Painter {
     let cr: OpaquePointer
     let fonts: FontLibrary
     let options: RasterOptions
+    /// The pixels Cairo draws on (ARGB32, stride = width), for the line rasterizer.
+    let pixels: UnsafeMutablePointer<UInt32>
+    let lines: LineRasterizer
 
     /// Groups nested deeper than this are not drawn (guards the stack against absurd scenes).
     static let maxGroupDepth = 256
@@ -107,23 +113,28 @@ struct Painter {
         setColour(scene.background)
         cairo_paint(cr)
         cairo_set_operator(cr, CAIRO_OPERATOR_OVER)
-        for item in scene.items { draw(item, depth: 0) }
+        let canvas = PixelBox.canvas(width: lines.width, height: lines.height)
+        for item in scene.items { draw(item, depth: 0, clip: canvas) }
     }
 
-    func draw(_ item: SceneItem, depth: Int) {
+    /// Draws one item; `clip` is the pixel box of the enclosing groups' clips (Cairo keeps
+    /// the exact clip; the line rasterizer uses this box).
+    func draw(_ item: SceneItem, depth: Int, clip box: PixelBox) {
         switch item {
         case .group(_, let clip, let items):
             guard depth < Painter.maxGroupDepth else { return }
             cairo_save(cr)
             defer { cairo_restore(cr) }
+            var childBox = box
             if let clip {
                 // A clip we cannot honour clips everything rather than nothing.
                 guard clip.allFinite else { return }
-                let box = SafeGeometry.clampRect(clip)
-                cairo_rectangle(cr, box.x, box.y, box.width, box.height)
+                let rect = SafeGeometry.clampRect(clip)
+                cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
                 cairo_clip(cr)
+                childBox = box.intersecting(rect)
             }
-            for child in items { draw(child, depth: depth + 1) }
+            for child in items { draw(child, depth: depth + 1, clip: childBox) }
 
         case .rule(let from, let to, let stroke):
             guard from.allFinite, to.allFinite,
@@ -135,6 +146,14 @@ struct Painter {
             cairo_stroke(cr)
 
         case .polyline(let points, let stroke):
+            if LineRasterizer.handles(stroke) {
+                // Data lines: the fast rasterizer, straight into Cairo's pixels.
+                let target = cairo_get_target(cr)
+                cairo_surface_flush(target)
+                lines.draw(points, stroke: stroke, clip: box, pixels: pixels)
+                cairo_surface_mark_dirty(target)
+                return
+            }
             guard setStroke(stroke, round: points.count < Rasterizer.roundJoinPointLimit) else { return }
             tracePolyline(points)
             cairo_stroke(cr)

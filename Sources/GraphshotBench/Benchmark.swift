@@ -1,3 +1,5 @@
+import ChartLayout
+import ChartRaster
 import Foundation
 import Graphshot
 
@@ -64,15 +66,11 @@ struct Workload {
             out += #"{"Id": "m\#(s + 1)", "Label": "host-\#(s)", "StatusCode": "Complete", "Timestamps": ["#
             out += (0..<points).map { "\"\(ISO8601.format(Workload.start + EpochSeconds($0 * period)))\"" }.joined(separator: ",")
             out += #"], "Values": ["#
-            out += (0..<points).map { NumberFormatShim.text(value(series: s, point: $0)) }.joined(separator: ",")
+            out += (0..<points).map { "\(value(series: s, point: $0))" }.joined(separator: ",")
             out += "]}"
         }
         return out + "]}\n"
     }
-}
-
-enum NumberFormatShim {
-    static func text(_ v: Double) -> String { "\(v)" }
 }
 
 func milliseconds(_ d: Duration) -> Double {
@@ -126,41 +124,51 @@ func run() throws {
     }
 
     let renderer = try Renderer()
+    let fonts = try FontLibrary.bundled()
+    let measurer = FontMeasurer(fonts: fonts)
     let clock = ContinuousClock()
-    print("Graphshot render benchmark: 600×400, median of \(iterations) runs after warm-up, milliseconds per image")
-    print("workload  points      total    parse    query   layout  raster+png   PNG bytes")
+    print("Graphshot render benchmark: 600×400, median of \(iterations) runs after 3 warm-up runs, milliseconds per image")
+    print("workload  points      total    parse    query   layout   raster      png   PNG bytes")
     for w in workloads {
         let store = w.store()
         let options = RenderOptions(now: w.now)
-        var total: [Double] = [], parse: [Double] = [], query: [Double] = [], layoutTimes: [Double] = [], raster: [Double] = []
+        var total: [Double] = [], parse: [Double] = [], query: [Double] = [], layoutTimes: [Double] = []
+        var raster: [Double] = [], encode: [Double] = []
         var bytes = 0
-        let runs = w.series * w.points >= 1_000_000 ? max(5, iterations / 3) : iterations
-        for iteration in 0..<(runs + 3) {
+        for iteration in 0..<(iterations + 3) {
+            // End to end: one `render` call, what a library user sees.
+            var result: RenderResult?
+            let e2e = clock.measure { result = try? renderer.render(widgetJSON: w.widgetJSON, data: store, options: options) }
+            guard let result else { throw BenchmarkError(message: "\(w.name) failed to render") }
+            bytes = result.png.count
+            // The same pipeline stage by stage.
             var widget: MetricWidget?
-            var laidOut: SceneResult?
-            var png: [UInt8] = []
-            let t = clock.measure {
-                let p = clock.measure { widget = try? MetricWidget.parse(json: w.widgetJSON) }
-                guard let widget else { return }
-                let q = clock.measure { _ = try? queryWidget(widget, source: store, now: w.now) }
-                let l = clock.measure { laidOut = try? renderer.scene(widget: widget, data: store, options: options) }
-                guard let laidOut else { return }
-                let r = clock.measure { png = (try? renderer.png(laidOut.scene)) ?? [] }
-                if iteration >= 3 {
-                    parse.append(milliseconds(p)); query.append(milliseconds(q))
-                    // `scene(widget:)` runs the query again; layout alone is the difference.
-                    layoutTimes.append(max(0, milliseconds(l) - milliseconds(q))); raster.append(milliseconds(r))
-                }
+            var data: WidgetData?
+            var scene: Scene?
+            var image: RasterImage?
+            let p = clock.measure { widget = try? MetricWidget.parse(json: w.widgetJSON) }
+            guard let widget else { throw BenchmarkError(message: "\(w.name): widget does not parse") }
+            let q = clock.measure { data = try? queryWidget(widget, source: store, now: w.now) }
+            guard let data else { throw BenchmarkError(message: "\(w.name): query failed") }
+            let l = clock.measure {
+                scene = ChartLayout.layout(LayoutInput(widget: widget, series: data.series, start: data.start, end: data.end), measurer: measurer).scene
             }
-            // The end-to-end figure is what a library user sees: one `render` call.
-            let e2e = clock.measure { _ = try? renderer.render(widgetJSON: w.widgetJSON, data: store, options: options) }
-            if iteration >= 3 { total.append(milliseconds(e2e)) }
-            _ = t
-            bytes = png.count
+            guard let scene else { throw BenchmarkError(message: "\(w.name): layout failed") }
+            let r = clock.measure { image = try? Rasterizer.render(scene, fonts: fonts) }
+            guard let image else { throw BenchmarkError(message: "\(w.name): raster failed") }
+            let e = clock.measure { _ = try? Rasterizer.encodePNG(image) }
+            guard iteration >= 3 else { continue }
+            total.append(milliseconds(e2e)); parse.append(milliseconds(p)); query.append(milliseconds(q))
+            layoutTimes.append(milliseconds(l)); raster.append(milliseconds(r)); encode.append(milliseconds(e))
         }
         print("\(w.name.padding(toLength: 8, withPad: " ", startingAt: 0))  \(String(w.series * w.points).padding(toLength: 9, withPad: " ", startingAt: 0))"
-              + "\(format(median(total))) \(format(median(parse))) \(format(median(query))) \(format(median(layoutTimes)))    \(format(median(raster)))   \(bytes)")
+              + "\(format(median(total))) \(format(median(parse))) \(format(median(query))) \(format(median(layoutTimes))) \(format(median(raster))) \(format(median(encode)))   \(bytes)")
     }
+}
+
+struct BenchmarkError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }
 
 do {

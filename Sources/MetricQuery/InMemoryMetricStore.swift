@@ -185,10 +185,18 @@ public struct InMemoryMetricStore: MetricDataSource, Sendable {
         let subMinute = query.period < 60
         let unitFilter = query.unit
         let wanted: UInt16? = unitFilter.map { u in columns.units.firstIndex(of: u).map { UInt16($0) } ?? UInt16.max }
+        let lo = columns.lowerBound(grid.start), hi = columns.lowerBound(request.end)
+        result.timestamps.reserveCapacity(min(grid.count, hi - lo))
+        result.values.reserveCapacity(min(grid.count, hi - lo))
+        if !query.stat.needsRawValues {
+            let unitIndex = Self.foldSimple(
+                columns, lo..<hi, grid: grid, stat: query.stat, subMinute: subMinute, wanted: wanted, into: &result)
+            if let u = unitIndex { result.unit = columns.units[Int(u)] }
+            return result
+        }
         var acc = BucketAccumulator(for: query.stat)
         var unit: UInt16? = nil, mixedUnits = false
         var bucket = -1
-        let lo = columns.lowerBound(grid.start), hi = columns.lowerBound(request.end)
 
         func flush(_ acc: inout BucketAccumulator) {
             if bucket >= 0, let v = acc.value(of: query.stat) {
@@ -221,6 +229,56 @@ public struct InMemoryMetricStore: MetricDataSource, Sendable {
         flush(&acc)
         if let u = unit, !mixedUnits { result.unit = columns.units[Int(u)] }
         return result
+    }
+
+    /// The fast path for SampleCount, Sum, Average, Minimum and Maximum: every stored point
+    /// already carries its count, sum, minimum and maximum (raw `Values` included), so buckets
+    /// fold those in one pass without touching raw samples. Returns the unit index when every
+    /// folded point agrees on one.
+    static func foldSimple(
+        _ columns: Columns, _ range: Range<Int>, grid: BucketGrid, stat: Statistic, subMinute: Bool, wanted: UInt16?,
+        into result: inout MetricDataResult
+    ) -> UInt16? {
+        var count = 0.0, sum = 0.0, minimum = Double.infinity, maximum = -Double.infinity
+        var bucket = -1
+        var unit: UInt16? = nil, mixedUnits = false
+        func emit() {
+            guard bucket >= 0, count > 0 else { return }
+            let value: Double
+            switch stat {
+            case .sampleCount: value = count
+            case .sum: value = sum
+            case .average: value = sum / count
+            case .minimum: value = minimum
+            default: value = maximum
+            }
+            result.timestamps.append(grid.bucketStart(bucket))
+            result.values.append(value)
+        }
+        columns.points.withUnsafeBufferPointer { points in
+            columns.timestamps.withUnsafeBufferPointer { timestamps in
+                for i in range {
+                    let p = points[i]
+                    if subMinute && !p.highResolution { continue }
+                    if let w = wanted, p.unit != w { continue }
+                    // Non-finite or empty points add nothing (as in `BucketAccumulator`).
+                    guard p.count > 0, p.count.isFinite, p.sum.isFinite, p.minimum.isFinite, p.maximum.isFinite,
+                          let k = grid.index(of: timestamps[i]) else { continue }
+                    if k != bucket {
+                        emit()
+                        bucket = k
+                        count = 0; sum = 0; minimum = .infinity; maximum = -.infinity
+                    }
+                    if unit == nil { unit = p.unit } else if unit != p.unit { mixedUnits = true }
+                    count += p.count
+                    sum += p.sum
+                    if p.minimum < minimum { minimum = p.minimum }
+                    if p.maximum > maximum { maximum = p.maximum }
+                }
+            }
+        }
+        emit()
+        return mixedUnits ? nil : unit
     }
 
     /// The `PartialData` message for a grid cut to its newest buckets.

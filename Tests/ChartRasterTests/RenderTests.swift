@@ -88,15 +88,19 @@ import Testing
         #expect(try render([.polyline(points: withInfinity, stroke: stroke)]) == reference)
     }
 
-    @Test func shortPolylinesGetRoundCapsLongOnesButtCaps() throws {
+    @Test func solidLinesGetRoundCapsLongCairoStrokesButtCaps() throws {
         let stroke = Stroke(color: blue, width: 6)
-        let short = try render([.polyline(points: [Point(x: 10, y: 50), Point(x: 60, y: 50)], stroke: stroke)])
-        // Same geometry with ≥ 2,000 points: butt caps, miter joins.
         let manyPoints = (0..<Rasterizer.roundJoinPointLimit).map { Optional(Point(x: 10 + 50 * Double($0) / Double(Rasterizer.roundJoinPointLimit - 1), y: 50)) }
-        let long = try render([.polyline(points: manyPoints, stroke: stroke)])
-        #expect(short.pixel(x: 35, y: 50) == blue)
+        // Solid data lines (the line rasterizer) always have round caps, however many points.
+        let solid = try render([.polyline(points: manyPoints, stroke: stroke)])
+        #expect(solid.pixel(x: 35, y: 50) == blue)
+        #expect(solid.pixel(x: 61, y: 50) == blue)   // round cap, radius 3
+        // Dashed lines go through Cairo: round caps when short, butt caps from 2,000 points on.
+        let dashed = Stroke(color: blue, width: 6, dash: [1000, 1])
+        let short = try render([.polyline(points: [Point(x: 10, y: 50), Point(x: 60, y: 50)], stroke: dashed)])
+        let long = try render([.polyline(points: manyPoints, stroke: dashed)])
+        #expect(short.pixel(x: 61, y: 50) == blue)
         #expect(long.pixel(x: 35, y: 50) == blue)
-        #expect(short.pixel(x: 61, y: 50) == blue)   // round cap, radius 3
         #expect(long.pixel(x: 61, y: 50) == .white)  // butt cap ends at x = 60
     }
 
