@@ -92,17 +92,31 @@ final class LineRasterizer {
             let colStart = LineRasterizer.pixel((lo - 0.5).rounded(.up), clip.x0, clip.x1)
             let colEnd = LineRasterizer.pixel((hi - 0.5).rounded(.down), clip.x0 - 1, clip.x1 - 1)
             guard colStart <= colEnd else { continue }
-            // Per-pixel work in Float, relative to `a` (coordinates are within the clip box).
+            // Per-pixel work in Float, relative to `a`, stepped incrementally along the row:
+            // `along` is the projection parameter t·|d|², `across` the perpendicular distance × |d|.
+            // Inside the segment (0 ≤ t ≤ 1) the distance is |across| / |d| — no square root;
+            // only the round caps need the distance to an end point.
             let fdx = Float(dx), fdy = Float(dy), finv = Float(inverseLengthSquared), fr = Float(r)
+            let flen = Float(length), fLengthSquared = Float(lengthSquared)
+            let inverseLength = flen > 0 ? 1 / flen : 0
             let py = Float(yc - a.y)
-            let pyDy = py * fdy
             var px = Float(Double(colStart) + 0.5 - a.x)
+            var along = px * fdx + py * fdy
+            var across = px * fdy - py * fdx
             let rowBase = y * width
             for x in colStart...colEnd {
-                let t = min(1, max(0, (px * fdx + pyDy) * finv))
-                let ex = px - t * fdx, ey = py - t * fdy
-                let coverage = fr - (ex * ex + ey * ey).squareRoot()
+                let distance: Float
+                if along >= 0 && along <= fLengthSquared && flen > 0 {
+                    distance = abs(across) * inverseLength
+                } else {
+                    let t = min(1, max(0, along * finv))
+                    let ex = px - t * fdx, ey = py - t * fdy
+                    distance = (ex * ex + ey * ey).squareRoot()
+                }
                 px += 1
+                along += fdx
+                across += fdy
+                let coverage = fr - distance
                 guard coverage > 0 else { continue }
                 let c = min(1, coverage)
                 let index = rowBase + x
