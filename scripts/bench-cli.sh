@@ -5,7 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup-system.sh
-swift build -c release --product graphshot --product graphshot-bench >/dev/null
+swift build -c release --product graphshot >/dev/null
+swift build -c release --product graphshot-bench >/dev/null
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 .build/release/graphshot-bench --write-workloads "$dir" > "$dir/list.txt"
@@ -13,7 +14,7 @@ runs=${RUNS:-20}
 while read -r widget nowarg; do
     name=$(basename "$widget" .widget.json)
     now=${nowarg#now=}
-    cmd=(.build/release/graphshot render "$widget" --data "$dir/$name.data.json" --now "$now" -q -o "$dir/$name.png")
+    cmd=("$PWD/.build/release/graphshot" render "$widget" --data "$dir/$name.data.json" --now "$now" -q -o "$dir/$name.png")
     if command -v hyperfine >/dev/null 2>&1; then
         hyperfine -N --warmup 3 --runs "$runs" --style basic --export-json "$dir/$name.json" "${cmd[*]}" >/dev/null
         median=$(python3 -c "import json,sys; print('%.1f' % (json.load(open(sys.argv[1]))['results'][0]['median']*1000))" "$dir/$name.json")
