@@ -263,17 +263,13 @@ struct TimeSeriesLayout {
         if chrome.legend && (!entries.isEmpty || iconInLegend) {
             switch widget.legend {
             case .bottom:
+                // Laid out at y = 0 to learn its height, then moved above the bottom padding.
                 let rowLimit = max(1, Int((height * Metrics.legendMaxShare / Metrics.legendRow).rounded(.down)))
-                let probe = legendPlacer.bottom(entries, origin: .init(x: pad, y: 0), width: width - 2 * pad,
-                                                rowLimit: rowLimit, leading: iconInLegend ? iconLead : 0)
-                let legendTop = bottomEdge - probe.extent
-                legend = legendPlacer.bottom(entries, origin: .init(x: pad, y: legendTop), width: width - 2 * pad,
+                legend = legendPlacer.bottom(entries, origin: .init(x: pad, y: 0), width: width - 2 * pad,
                                              rowLimit: rowLimit, leading: iconInLegend ? iconLead : 0)
-                if iconInLegend {
-                    legendItems.append(.icon(icon: .warningTriangle,
-                                             center: Point(x: pad + Metrics.warningSize / 2, y: legendTop + Metrics.legendRow / 2),
-                                             size: Metrics.warningSize))
-                }
+                let legendTop = bottomEdge - legend.extent
+                legend.items = legend.items.map { $0.translated(dx: 0, dy: legendTop) }
+                if iconInLegend { legendItems.append(warningIcon(rowStart: Point(x: pad, y: legendTop))) }
                 bottomEdge = legendTop - 4
             case .right:
                 let columnWidth = min(width * Metrics.legendMaxShare, Metrics.rightLegendMaxWidth)
@@ -281,11 +277,7 @@ struct TimeSeriesLayout {
                 let rowLimit = max(1, Int(((height - pad - top) / Metrics.legendRow).rounded(.down)))
                 legend = legendPlacer.right(entries, origin: .init(x: left, y: top), width: columnWidth,
                                             rowLimit: rowLimit, leadingRow: iconInLegend)
-                if iconInLegend {
-                    legendItems.append(.icon(icon: .warningTriangle,
-                                             center: Point(x: left + Metrics.warningSize / 2, y: top + Metrics.legendRow / 2),
-                                             size: Metrics.warningSize))
-                }
+                if iconInLegend { legendItems.append(warningIcon(rowStart: Point(x: left, y: top))) }
                 rightEdge = left - 8
             case .hidden:
                 break
@@ -386,6 +378,12 @@ struct TimeSeriesLayout {
 
         let scene = Scene(size: Size(width: width, height: height), background: colors.background, items: items)
         return (fits, LayoutResult(scene: scene, warnings: warnings, plot: plot))
+    }
+
+    /// The partial-data triangle as the first item of a legend row starting at `rowStart`.
+    func warningIcon(rowStart p: Point) -> SceneItem {
+        .icon(icon: .warningTriangle,
+              center: Point(x: p.x + Metrics.warningSize / 2, y: p.y + Metrics.legendRow / 2), size: Metrics.warningSize)
     }
 
     // MARK: - Series

@@ -126,3 +126,30 @@ extension Scene {
         flattenedItems.compactMap { if case .text(let run) = $0 { return run.text } else { return nil } }
     }
 }
+
+extension SceneItem {
+    /// The same item moved by `(dx, dy)` pixels (groups move their clip and children too).
+    public func translated(dx: Double, dy: Double) -> SceneItem {
+        func move(_ p: Point) -> Point { Point(x: p.x + dx, y: p.y + dy) }
+        func move(_ r: Rect) -> Rect { Rect(x: r.x + dx, y: r.y + dy, width: r.width, height: r.height) }
+        switch self {
+        case .group(let role, let clip, let items):
+            return .group(role: role, clip: clip.map(move), items: items.map { $0.translated(dx: dx, dy: dy) })
+        case .rule(let from, let to, let stroke):
+            return .rule(from: move(from), to: move(to), stroke: stroke)
+        case .polyline(let points, let stroke):
+            return .polyline(points: points.map { $0.map(move) }, stroke: stroke)
+        case .area(let top, let base, let fill):
+            return .area(top: top.map(move), base: base.map(move), fill: fill)
+        case .rect(let rect, let fill, let stroke):
+            return .rect(rect: move(rect), fill: fill, stroke: stroke)
+        case .dots(let centers, let radius, let fill):
+            return .dots(centers: centers.map(move), radius: radius, fill: fill)
+        case .text(var run):
+            run.anchor = move(run.anchor)
+            return .text(run)
+        case .icon(let icon, let center, let size):
+            return .icon(icon: icon, center: move(center), size: size)
+        }
+    }
+}

@@ -277,3 +277,22 @@ import WidgetSpec
         #expect(result.scene.background.hexString == "#15191e")
     }
 }
+
+@Suite struct SceneTranslationTests {
+    @Test func translatedMovesEveryCoordinateAndKeepsTheRest() {
+        let stroke = Stroke(color: .black, width: 1)
+        let item = SceneItem.group(role: "g", clip: Rect(x: 1, y: 2, width: 3, height: 4), items: [
+            .rule(from: Point(x: 0, y: 0), to: Point(x: 1, y: 1), stroke: stroke),
+            .polyline(points: [Point(x: 1, y: 1), nil, Point(x: 2, y: 2)], stroke: stroke),
+            .text(TextRun(text: "t", anchor: Point(x: 5, y: 5), font: FontSpec(size: 11), color: .black)),
+        ])
+        let moved = item.translated(dx: 10, dy: -2)
+        guard case .group(let role, let clip, let items) = moved else { Issue.record("not a group"); return }
+        #expect(role == "g")
+        #expect(clip == Rect(x: 11, y: 0, width: 3, height: 4))
+        #expect(items[0] == .rule(from: Point(x: 10, y: -2), to: Point(x: 11, y: -1), stroke: stroke))
+        #expect(items[1] == .polyline(points: [Point(x: 11, y: -1), nil, Point(x: 12, y: 0)], stroke: stroke))
+        if case .text(let run) = items[2] { #expect(run.anchor == Point(x: 15, y: 3) && run.text == "t") }
+        #expect(moved.translated(dx: -10, dy: 2) == item)
+    }
+}
