@@ -129,7 +129,8 @@ public enum MetricDataFiles {
 
     static func parseJSON(_ bytes: [UInt8], name: String) throws(MetricDataFileError) -> JSONValue {
         do { return try JSONParser.parse(bytes) } catch {
-            throw MetricDataFileError(file: name, path: "", message: error.description)
+            throw MetricDataFileError(
+                file: name, path: "", message: "invalid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
     }
 
