@@ -17,7 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Plain value types shared by every stage: time, statistics, colours, geometry, series.
+        // Plain value types shared by every stage: time, statistics, colours, geometry, series; the JSON parser.
         .target(name: "ChartCore"),
         // The scene: pure data, Codable, the contract between layout and rasterizer.
         .target(name: "ChartScene", dependencies: ["ChartCore"]),
@@ -62,6 +62,7 @@ let package = Package(
             dependencies: ["ChartCore", "ChartScene", "ChartRaster"],
             path: "Tests/ChartTestSupport"
         ),
+        .testTarget(name: "ChartCoreTests", dependencies: ["ChartCore"]),
         .testTarget(name: "WidgetSpecTests", dependencies: ["WidgetSpec", "ChartCore"]),
         .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore"]),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),

@@ -6,7 +6,12 @@ public enum ISO8601 {
     /// zone designator is read as UTC, as CloudWatch does. Fractions of a second are
     /// truncated: Graphshot's smallest period is one second. Returns nil when malformed.
     public static func parse(_ text: String) -> EpochSeconds? {
-        let c = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }  // no copy for native strings
+    }
+
+    /// `parse(_:)` on the UTF-8 bytes of the text.
+    private static func parse(utf8 c: UnsafeBufferPointer<UInt8>) -> EpochSeconds? {
         var i = 0
         func digits(_ n: Int) -> Int? {
             guard i + n <= c.count else { return nil }
@@ -19,8 +24,8 @@ public enum ISO8601 {
             i += n
             return v
         }
-        func expect(_ ch: Character) -> Bool {
-            guard i < c.count, c[i] == ch.asciiValue! else { return false }
+        func expect(_ ch: Unicode.Scalar) -> Bool {
+            guard i < c.count, c[i] == UInt8(ascii: ch) else { return false }
             i += 1
             return true
         }

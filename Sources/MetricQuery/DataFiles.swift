@@ -129,7 +129,8 @@ public enum MetricDataFiles {
 
     static func parseJSON(_ bytes: [UInt8], name: String) throws(MetricDataFileError) -> JSONValue {
         do { return try JSONParser.parse(bytes) } catch {
-            throw MetricDataFileError(file: name, path: "", message: error.description)
+            throw MetricDataFileError(
+                file: name, path: "", message: "invalid JSON at line \(error.line), column \(error.column): \(error.message)")
         }
     }
 
@@ -195,57 +196,60 @@ struct FieldReader {
 
     func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    func object(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> JSONObject {
-        guard case .object(let o) = v else { throw fail(path, "expected an object, found \(v.typeName)") }
+    // The readers below take their JSON path as an autoclosure: building a path string for
+    // every element of a large array would cost more than reading the element.
+
+    func object(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> JSONObject {
+        guard case .object(let o) = v else { throw fail(path(), "expected an object, found \(v.typeName)") }
         return o
     }
 
-    func array(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> [JSONValue] {
-        guard case .array(let a) = v else { throw fail(path, "expected an array, found \(v.typeName)") }
+    func array(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> [JSONValue] {
+        guard case .array(let a) = v else { throw fail(path(), "expected an array, found \(v.typeName)") }
         return a
     }
 
-    func string(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> String {
-        guard case .string(let s) = v else { throw fail(path, "expected a string, found \(v.typeName)") }
+    func string(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> String {
+        guard case .string(let s) = v else { throw fail(path(), "expected a string, found \(v.typeName)") }
         return s
     }
 
-    func number(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> Double {
-        guard case .number(let n) = v else { throw fail(path, "expected a number, found \(v.typeName)") }
+    func number(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> Double {
+        guard case .number(let n) = v else { throw fail(path(), "expected a number, found \(v.typeName)") }
         return n
     }
 
-    func required(_ o: JSONObject, _ key: String, _ path: String) throws(MetricDataFileError) -> JSONValue {
-        guard let v = o[key] else { throw fail(join(path, key), "missing") }
+    func required(_ o: JSONObject, _ key: String, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> JSONValue {
+        guard let v = o[key] else { throw fail(join(path(), key), "missing") }
         return v
     }
 
     /// A string of `1…max` characters (Unicode scalars, as AWS counts them).
-    func boundedString(_ v: JSONValue, _ path: String, max: Int) throws(MetricDataFileError) -> String {
-        let s = try string(v, path)
-        guard !s.isEmpty else { throw fail(path, "must not be empty") }
-        guard s.unicodeScalars.count <= max else { throw fail(path, "longer than \(max) characters") }
+    func boundedString(_ v: JSONValue, _ path: @autoclosure () -> String, max: Int) throws(MetricDataFileError) -> String {
+        let s = try string(v, path())
+        guard !s.isEmpty else { throw fail(path(), "must not be empty") }
+        guard s.unicodeScalars.count <= max else { throw fail(path(), "longer than \(max) characters") }
         return s
     }
 
     /// An ISO 8601 date-time string or a number of epoch seconds (fractions dropped).
-    func timestamp(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> EpochSeconds {
+    func timestamp(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> EpochSeconds {
         let t: EpochSeconds
         switch v {
         case .string(let s):
             guard let parsed = ISO8601.parse(s) else {
-                throw fail(path, "\"\(s)\" is not an ISO 8601 date-time such as 2024-03-01T12:00:00Z")
+                throw fail(path(), "\"\(s)\" is not an ISO 8601 date-time such as 2024-03-01T12:00:00Z")
             }
             t = parsed
         case .number(let n):
             guard n.isFinite, n >= Double(TimeLimits.earliest), n <= Double(TimeLimits.latest) else {
-                throw fail(path, "epoch seconds \(n) are out of range")
+                throw fail(path(), "epoch seconds \(n) are out of range")
             }
             t = EpochSeconds(n.rounded(.down))
         default:
-            throw fail(path, "expected an ISO 8601 string or epoch seconds, found \(v.typeName)")
+            throw fail(path(), "expected an ISO 8601 string or epoch seconds, found \(v.typeName)")
         }
-        guard TimeLimits.representable.contains(t) else { throw fail(path, "time is outside years 0001–9999") }
+        guard TimeLimits.representable.contains(t) else { throw fail(path(), "time is outside years 0001–9999") }
         return t
     }
 
@@ -254,9 +258,9 @@ struct FieldReader {
     /// PutMetricData accepts values between −2^360 and 2^360.
     static let valueLimit: Double = 0x1p360
 
-    func metricValue(_ v: JSONValue, _ path: String) throws(MetricDataFileError) -> Double {
-        let x = try number(v, path)
-        guard x.magnitude <= FieldReader.valueLimit else { throw fail(path, "\(x) is outside −2^360…2^360") }
+    func metricValue(_ v: JSONValue, _ path: @autoclosure () -> String) throws(MetricDataFileError) -> Double {
+        let x = try number(v, path())
+        guard x.magnitude <= FieldReader.valueLimit else { throw fail(path(), "\(x) is outside −2^360…2^360") }
         return x
     }
 

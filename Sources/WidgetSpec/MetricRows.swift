@@ -77,14 +77,12 @@ struct MetricRowsParser {
         // Step 1: trailing objects are options, merged left to right (later keys win).
         var end = elements.count
         while end > 0, case .object = elements[end - 1] { end -= 1 }
-        var merged: [String: JSONValue] = [:]
+        var merged = JSONObject()
         var origins: [String: String] = [:]
         for j in end..<elements.count {
             guard case .object(let object) = elements[j] else { continue }
-            for (key, v) in object {
-                merged[key] = v
-                origins[key] = JSONPath.index(rowPath, j)
-            }
+            merged.members += object.members  // a lookup finds the last occurrence of a key
+            for member in object { origins[member.key] = JSONPath.index(rowPath, j) }
         }
         let optionsPath = end < elements.count ? JSONPath.index(rowPath, elements.count - 1) : rowPath
         let options = ObjectReader(merged, path: optionsPath, keyOrigins: origins)

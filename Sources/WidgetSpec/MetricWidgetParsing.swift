@@ -14,7 +14,7 @@ extension MetricWidget {
     /// Parses and validates MetricWidget JSON given as UTF-8 bytes. See `parse(json:)`.
     public static func parse(data: [UInt8]) throws(WidgetError) -> MetricWidget {
         try checkPayloadSize(data.count)
-        let root = try JSONParser.parse(data)
+        let root = try WidgetJSON.parse(data)
         guard case .object(let fields) = root else {
             throw WidgetError(.invalidJSON, path: "", "the MetricWidget must be a JSON object ({ … }), not \(root.typeDescription)")
         }

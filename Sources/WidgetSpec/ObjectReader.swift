@@ -21,14 +21,14 @@ extension WidgetError {
 /// `.wrongType` when the value has another JSON type than the field needs. Keys are
 /// case-sensitive; keys nobody asks for are simply ignored (spec §1).
 struct ObjectReader {
-    let fields: [String: JSONValue]
+    let fields: JSONObject
     /// Path of the object itself.
     let path: String
     /// For merged option objects: the path of the object that supplied each key, so that
     /// an error points at the object the user actually wrote the key in.
     var keyOrigins: [String: String] = [:]
 
-    init(_ fields: [String: JSONValue], path: String, keyOrigins: [String: String] = [:]) {
+    init(_ fields: JSONObject, path: String, keyOrigins: [String: String] = [:]) {
         self.fields = fields; self.path = path; self.keyOrigins = keyOrigins
     }
 

@@ -363,6 +363,16 @@ struct DataFilesTests {
         #expect(throws: MetricDataFileError.self) { try MetricDataFiles.load(contents: text, name: "bad.json") }
     }
 
+    @Test func loneSurrogatesAreAnError() {
+        let text = #"{"Namespace": "x\ud800", "MetricData": [{"MetricName": "m", "Timestamp": 1.71e9, "Value": 1}]}"#
+        do {
+            _ = try MetricDataFiles.load(contents: text, name: "s.json")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.description == #"s.json: invalid JSON at line 1, column 17: unpaired UTF-16 surrogate in a \u escape"#)
+        }
+    }
+
     @Test func invalidUTF8IsAnError() {
         let bytes: [UInt8] = Array(#"{"Namespace": ""#.utf8) + [0xFF, 0xFE] + Array(#"", "MetricData": []}"#.utf8)
         #expect(throws: MetricDataFileError.self) { try MetricDataFiles.load(files: [("bin.json", bytes)]) }

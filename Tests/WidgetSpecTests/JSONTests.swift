@@ -8,65 +8,48 @@ import FoundationEssentials
 import Foundation
 #endif
 
+/// How MetricWidget text is read as JSON (spec §1). The parser itself is tested in
+/// `ChartCoreTests/JSONParserTests`; these tests cover what WidgetSpec decides on top of it.
 @Suite("JSON decoding (§1)")
 struct JSONTests {
-    private func json(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
-
-    @Test func valuesKeepTheirTypes() throws {
-        let v = try json(#" {"a": true, "b": 1, "c": 1.0, "d": "1", "e": null, "f": [false, 0], "g": {}} "#)
-        #expect(v == .object([
-            "a": .bool(true), "b": .number(1), "c": .number(1), "d": .string("1"), "e": .null,
-            "f": .array([.bool(false), .number(0)]), "g": .object([:]),
-        ]))
-    }
-
-    @Test func numbers() throws {
-        #expect(try json("-0") == .number(0))
-        #expect(try json("1.5e3") == .number(1500))
-        #expect(try json("2E-2") == .number(0.02))
-        #expect(try json("12345678901234567890") == .number(Double("12345678901234567890")!))
-        for bad in ["01", "1.", ".5", "+1", "1e", "1e+", "-", "0x10", "NaN", "Infinity", "1e999", "- 1"] {
-            #expect(throws: WidgetError.self, "\(bad)") { try json(bad) }
+    @Test func syntaxErrorsAreInvalidJSON() {
+        for bad in ["01", "1.", "[1,]", "{", #"{"a":1,}"#, "{a:1}", "{} {}", "tru", #""\x""#, #""\u12G4""#,
+                    "\"a\u{1}b\"", #"'single'"#, "1e999"] {
+            let e = parseError(bad)
+            #expect(e?.kind == .invalidJSON, "\(bad)")
+            #expect(e?.path == "", "\(bad)")
+            #expect(e?.message.hasPrefix("not valid JSON: ") == true, "\(bad)")
         }
     }
 
-    @Test func strings() throws {
-        #expect(try json(#""a\"b\\c\/d\b\f\n\r\t""#) == .string("a\"b\\c/d\u{8}\u{c}\n\r\t"))
-        #expect(try json(#""\u00e9\u20AC""#) == .string("é€"))
-        #expect(try json(#""\ud83d\ude00""#) == .string("😀"))
-        #expect(try json(#""😀 ü""#) == .string("😀 ü"))
-        // Lone surrogates become U+FFFD.
-        #expect(try json(#""\ud83d""#) == .string("\u{FFFD}"))
-        #expect(try json(#""\ude00x""#) == .string("\u{FFFD}x"))
-        #expect(try json(#""\ud83d\u0041""#) == .string("\u{FFFD}A"))
-        for bad in [#""abc"#, #""\x""#, #""\u12""#, #""\u12G4""#, "\"a\u{1}b\"", "\"line\nbreak\"", #"'single'"#] {
-            #expect(throws: WidgetError.self, "\(bad)") { try json(bad) }
+    @Test func emptyAndBlankDocuments() {
+        for blank in ["", " ", "\n\t ", "\u{FEFF}", "\u{FEFF}  "] {
+            #expect(parseError(blank)?.message == "the MetricWidget is empty; expected a JSON object", "\(blank)")
         }
     }
 
-    @Test func structure() throws {
-        #expect(try json("[]") == .array([]))
-        #expect(try json("[ 1 , [ 2 ] ]") == .array([.number(1), .array([.number(2)])]))
-        #expect(try json(#"{"a":1,"a":2}"#) == .object(["a": .number(2)]))
-        #expect(try json("\u{FEFF}{}") == .object([:]))
-        for bad in ["", " ", "[", "[1,]", "[1 2]", "{", #"{"a"}"#, #"{"a":}"#, #"{"a":1,}"#, "{a:1}", #"{"a":1}}"#,
-                    "{} {}", "tru", "nul", "true false", "[,]", #"{"a" 1}"#, "]"] {
-            #expect(throws: WidgetError.self, "\(bad)") { try json(bad) }
-        }
+    @Test func loneSurrogatesBecomeReplacementCharacters() throws {
+        #expect(try parseOK(widget(#""title": "\ud83d""#)).title == "\u{FFFD}")
+        #expect(try parseOK(widget(#""title": "\ude00x""#)).title == "\u{FFFD}x")
+        #expect(try parseOK(widget(#""title": "\ud83d\u0041""#)).title == "\u{FFFD}A")
+        #expect(try parseOK(widget(#""title": "\ud83d\ude00""#)).title == "😀")
+    }
+
+    @Test func repeatedKeysTheLastWins() throws {
+        #expect(try parseOK(widget(#""title": "a", "title": "b""#)).title == "b")
+        let rows = try metricRows(#"[["A","B",{"label":"x","label":"y"}]]"#)
+        #expect(rows.first?.label == "y")
     }
 
     @Test func invalidUTF8() {
-        #expect(throws: WidgetError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
-        #expect(throws: WidgetError.self) { try JSONParser.parse([0x22, 0xC3, 0x22]) }
-        let e = parseDataError([0x7B, 0x80, 0x7D])
-        #expect(e?.kind == .invalidJSON)
+        for bytes: [UInt8] in [[0x22, 0xFF, 0x22], [0x22, 0xC3, 0x22], [0x7B, 0x80, 0x7D]] {
+            let e = parseDataError(bytes)
+            #expect(e?.kind == .invalidJSON)
+            #expect(e?.message == "the MetricWidget is not valid UTF-8 text")
+        }
     }
 
     @Test func nestingDepth() throws {
-        let ok = String(repeating: "[", count: JSONParser.maxDepth) + String(repeating: "]", count: JSONParser.maxDepth)
-        _ = try json(ok)
-        let deep = String(repeating: "[", count: JSONParser.maxDepth + 1) + String(repeating: "]", count: JSONParser.maxDepth + 1)
-        #expect(throws: WidgetError.self) { try json(deep) }
         let e = parseError(String(repeating: "[", count: 50_000))
         #expect(e?.kind == .invalidJSON)
         #expect(e?.message.contains("nested") == true)
