@@ -216,7 +216,7 @@ import Testing
     }
 
     @Test func numbersCompareWithinTolerance() throws {
-        func tree(_ json: String) throws -> ChartTestSupport.JSONValue { try ChartTestSupport.JSONValue.parse(Data(json.utf8)) }
+        func tree(_ json: String) throws -> GoldenJSONValue { try GoldenJSONValue.parse(Data(json.utf8)) }
         #expect(GoldenJSON.firstDifference(try tree("{\"x\": 1.0000001}"), try tree("{\"x\": 1}")) == nil)
         let d = try #require(GoldenJSON.firstDifference(try tree("{\"x\": 1.00001}"), try tree("{\"x\": 1}")))
         #expect(d.path == "$.x")
@@ -224,7 +224,7 @@ import Testing
     }
 
     @Test func firstDifferenceReportsJSONPaths() throws {
-        func tree(_ json: String) throws -> ChartTestSupport.JSONValue { try ChartTestSupport.JSONValue.parse(Data(json.utf8)) }
+        func tree(_ json: String) throws -> GoldenJSONValue { try GoldenJSONValue.parse(Data(json.utf8)) }
         let golden = try tree(#"{"items": [{"rule": {"x": 1}}, {"text": "a"}], "size": {"width": 600}}"#)
         #expect(GoldenJSON.firstDifference(golden, golden) == nil)
         let d1 = try #require(GoldenJSON.firstDifference(try tree(#"{"items": [{"rule": {"x": 1}}, {"text": "b"}], "size": {"width": 600}}"#), golden))
@@ -240,7 +240,7 @@ import Testing
             == .array([.bool(true), .number(0), .number(1), .number(2.5), .string("s"), .null, .object(["k": .array([.bool(false)])])]))
         // The Decodable path agrees with the parser.
         let json = #"{"a": [1, true, null, "x", {"b": 0.5}]}"#
-        #expect(try JSONDecoder().decode(ChartTestSupport.JSONValue.self, from: Data(json.utf8)) == tree(json))
+        #expect(try JSONDecoder().decode(GoldenJSONValue.self, from: Data(json.utf8)) == tree(json))
     }
 
     @Test func recordMissingMatchAndMismatch() throws {

@@ -70,15 +70,15 @@ public enum GoldenJSON {
                 : result(.recordedMissing, "golden was missing; recorded \(goldenPath); check it, commit it and re-run", artifacts: [goldenPath])
         }
 
-        let actualTree: JSONValue
-        let expectedTree: JSONValue
+        let actualTree: GoldenJSONValue
+        let expectedTree: GoldenJSONValue
         do {
-            actualTree = try JSONValue.parse(data)
+            actualTree = try GoldenJSONValue.parse(data)
         } catch {
             return result(.error, "cannot re-read the actual JSON: \(error)")
         }
         do {
-            expectedTree = try JSONValue.parse(Data(contentsOf: URL(fileURLWithPath: goldenPath)))
+            expectedTree = try GoldenJSONValue.parse(Data(contentsOf: URL(fileURLWithPath: goldenPath)))
         } catch {
             return result(.error, "cannot read or parse golden \(goldenPath): \(error)")
         }
@@ -98,7 +98,7 @@ public enum GoldenJSON {
     /// The first place (depth first, object keys in sorted order) where two JSON trees differ,
     /// or nil when they are equal with numbers within `tolerance`.
     public static func firstDifference(
-        _ actual: JSONValue, _ expected: JSONValue, tolerance: Double = numberTolerance, path: String = "$"
+        _ actual: GoldenJSONValue, _ expected: GoldenJSONValue, tolerance: Double = numberTolerance, path: String = "$"
     ) -> JSONDifference? {
         switch (actual, expected) {
         case (.null, .null):
@@ -123,7 +123,7 @@ public enum GoldenJSON {
             return nil
         case (.object(let a), .object(let b)):
             for key in Set(a.keys).union(b.keys).sorted() {
-                let childPath = path + JSONValue.pathComponent(key)
+                let childPath = path + GoldenJSONValue.pathComponent(key)
                 switch (a[key], b[key]) {
                 case (let x?, let y?):
                     if let d = firstDifference(x, y, tolerance: tolerance, path: childPath) { return d }
@@ -157,13 +157,13 @@ public struct JSONDifference: Sendable, Equatable {
 }
 
 /// A parsed JSON value.
-public indirect enum JSONValue: Sendable, Equatable, Decodable {
+public indirect enum GoldenJSONValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([GoldenJSONValue])
+    case object([String: GoldenJSONValue])
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -175,16 +175,16 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
             self = .number(n)
         } else if let s = try? container.decode(String.self) {
             self = .string(s)
-        } else if let a = try? container.decode([JSONValue].self) {
+        } else if let a = try? container.decode([GoldenJSONValue].self) {
             self = .array(a)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: GoldenJSONValue].self))
         }
     }
 
-    /// Parses JSON text (much faster than decoding `JSONValue` through `Decodable`).
-    public static func parse(_ data: Data) throws -> JSONValue {
-        try JSONValue(foundation: JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
+    /// Parses JSON text (much faster than decoding `GoldenJSONValue` through `Decodable`).
+    public static func parse(_ data: Data) throws -> GoldenJSONValue {
+        try GoldenJSONValue(foundation: JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]))
     }
 
     private init(foundation value: Any) throws {
@@ -201,9 +201,9 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
                 self = .number(number.doubleValue)
             }
         case let array as [Any]:
-            self = .array(try array.map { try JSONValue(foundation: $0) })
+            self = .array(try array.map { try GoldenJSONValue(foundation: $0) })
         case let object as [String: Any]:
-            self = .object(try object.mapValues { try JSONValue(foundation: $0) })
+            self = .object(try object.mapValues { try GoldenJSONValue(foundation: $0) })
         default:
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "unexpected JSON value \(type(of: value))"))
         }
@@ -222,10 +222,10 @@ public indirect enum JSONValue: Sendable, Equatable, Decodable {
         case .number(let n):
             if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
             return String(n)
-        case .string(let s): return JSONValue.quoted(s)
+        case .string(let s): return GoldenJSONValue.quoted(s)
         case .array(let a): return "[" + a.map(\.compactJSON).joined(separator: ",") + "]"
         case .object(let o):
-            return "{" + o.keys.sorted().map { JSONValue.quoted($0) + ":" + o[$0]!.compactJSON }.joined(separator: ",") + "}"
+            return "{" + o.keys.sorted().map { GoldenJSONValue.quoted($0) + ":" + o[$0]!.compactJSON }.joined(separator: ",") + "}"
         }
     }
 
