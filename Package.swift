@@ -63,8 +63,8 @@ let package = Package(
             path: "Tests/ChartTestSupport"
         ),
         .testTarget(name: "ChartCoreTests", dependencies: ["ChartCore"]),
-        .testTarget(name: "WidgetSpecTests", dependencies: ["WidgetSpec", "ChartCore"]),
-        .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore"]),
+        .testTarget(name: "WidgetSpecTests", dependencies: ["WidgetSpec", "ChartCore", "ChartTestSupport"]),
+        .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(
             name: "ChartLayoutTests",

@@ -42,7 +42,7 @@ struct LegendPlacer {
         var result = LegendLayout()
         guard !entries.isEmpty || leading > 0, rowLimit > 0 else { return result }
         // Shorten labels that cannot fit a row on their own.
-        var prepared: [(LegendEntry, String)] = entries.map { entry in
+        let prepared: [(LegendEntry, String)] = entries.map { entry in
             let maxLabel = width - Metrics.swatch - Metrics.swatchGap - leading
             let label = measurer.truncate(entry.label, font: font, maxWidth: max(0, maxLabel))
             if label != entry.label { result.truncated.append(entry.label) }
@@ -81,7 +81,6 @@ struct LegendPlacer {
             kept[kept.count - 1] = last
             rows = kept
             result.hiddenCount = hidden
-            prepared = []
         }
 
         var y = origin.y

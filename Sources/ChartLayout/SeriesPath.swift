@@ -84,7 +84,8 @@ enum SeriesPathBuilder {
         while k < range.upperBound {
             let x0 = mapping.x(timestamps[k])
             let column = x0.rounded(.down)
-            var firstIndex = k, lastIndex = k, minIndex = k, maxIndex = k
+            let firstIndex = k
+            var lastIndex = k, minIndex = k, maxIndex = k
             var m = k + 1
             while m < range.upperBound, mapping.x(timestamps[m]).rounded(.down) == column {
                 if values[m] < values[minIndex] { minIndex = m }
@@ -99,7 +100,6 @@ enum SeriesPathBuilder {
                 points.append(Point(x: mapping.x(timestamps[index]), y: mapping.y(values[index])))
                 previous = index
             }
-            firstIndex = m
             k = m
         }
     }

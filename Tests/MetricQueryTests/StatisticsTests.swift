@@ -1,3 +1,4 @@
+import ChartTestSupport
 import ChartCore
 import MetricQuery
 import Testing

@@ -1,3 +1,4 @@
+import ChartTestSupport
 import ChartCore
 import Testing
 @testable import WidgetSpec
