@@ -15,6 +15,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Plain value types shared by every stage: time, statistics, colours, geometry, series; the JSON parser.
@@ -23,8 +24,11 @@ let package = Package(
         .target(name: "ChartScene", dependencies: ["ChartCore"]),
         // MetricWidget JSON → validated, typed spec with defaults; errors carry a JSON path.
         .target(name: "WidgetSpec", dependencies: ["ChartCore"]),
+        // Metric math: lexer, parser, checker, compiled column evaluator; SEARCH, Metrics Insights
+        // and dynamic-label parsing. Pure: never fetches data.
+        .target(name: "MetricMath", dependencies: ["ChartCore"]),
         // Data sources, file loaders, statistics and period buckets; one batched fetch per render.
-        .target(name: "MetricQuery", dependencies: ["ChartCore", "WidgetSpec"]),
+        .target(name: "MetricQuery", dependencies: ["ChartCore", "WidgetSpec", "MetricMath"]),
         // Nice ticks, number and time formatting.
         .target(name: "ChartScales", dependencies: ["ChartCore"]),
         // Spec + series + text measurer → Scene. Knows pixels, not Cairo.
@@ -64,6 +68,10 @@ let package = Package(
         ),
         .testTarget(name: "ChartCoreTests", dependencies: ["ChartCore"]),
         .testTarget(name: "WidgetSpecTests", dependencies: ["WidgetSpec", "ChartCore", "ChartTestSupport"]),
+        .testTarget(
+            name: "MetricMathTests",
+            dependencies: ["MetricMath", "ChartCore", "ChartTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(

@@ -47,6 +47,11 @@ public struct MetricDataFileSource: MetricDataSource, Sendable {
             recorded.contains(id: q.id) ? recorded.answer(q, request) : store.answer(q, request)
         }
     }
+
+    /// The store's catalogue (recordings carry no metric identities).
+    public func listMetrics(_ query: MetricListQuery) throws -> [MetricIdentity] {
+        try store.listMetrics(query)
+    }
 }
 
 /// Loads metric data files, detecting each file's format from its content:

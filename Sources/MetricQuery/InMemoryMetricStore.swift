@@ -161,6 +161,18 @@ public struct InMemoryMetricStore: MetricDataSource, Sendable {
     /// Every stored metric.
     public var storedMetrics: [MetricIdentity] { Array(metrics.keys) }
 
+    /// The stored metrics matching `query`, in catalogue order. `activeSince` looks at the
+    /// newest stored timestamp of each metric.
+    public func listMetrics(_ query: MetricListQuery) throws -> [MetricIdentity] {
+        metrics.compactMap { metric, columns -> MetricIdentity? in
+            guard query.matchesIdentity(metric) else { return nil }
+            if let since = query.activeSince {
+                guard let newest = columns.timestamps.last, newest >= since else { return nil }
+            }
+            return metric
+        }.sorted(by: MetricIdentity.catalogueOrder)
+    }
+
     /// Number of datapoints stored for `metric`.
     public func datapointCount(of metric: MetricIdentity) -> Int { metrics[metric]?.timestamps.count ?? 0 }
 

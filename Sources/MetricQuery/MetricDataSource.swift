@@ -71,6 +71,18 @@ public struct MetricDataResult: Sendable, Equatable {
 /// A source must return one result per query, in any order, matched by `id`. It reports
 /// trouble per query through `status` (`Forbidden`, `InternalError`, `PartialData`) and
 /// throws only when it cannot answer at all.
+///
+/// A source also exposes its metric catalogue (`listMetrics`), which SEARCH, Metrics
+/// Insights and `ListMetrics` query. Sources that only replay recorded results, without
+/// metric identities, keep the default: an empty catalogue.
 public protocol MetricDataSource: Sendable {
     func getMetricData(_ request: MetricDataRequest) throws -> [MetricDataResult]
+
+    /// The metrics matching `query`, in `MetricIdentity.catalogueOrder`.
+    func listMetrics(_ query: MetricListQuery) throws -> [MetricIdentity]
+}
+
+extension MetricDataSource {
+    /// No catalogue: a source that cannot name its metrics finds nothing.
+    public func listMetrics(_ query: MetricListQuery) throws -> [MetricIdentity] { [] }
 }
