@@ -137,15 +137,20 @@ private struct WidgetParser {
         return s
     }
 
-    /// `timezone`: `+HHMM` / `-HHMM`, hours 00–14, minutes 00–59.
-    private func timezone() throws(WidgetError) -> UTCOffset? {
+    /// `timezone`: `+HHMM` / `-HHMM` (hours 00–14, minutes 00–59), `UTC`, `GMT`, or an IANA
+    /// name such as `Europe/Paris` (see `DisplayTimeZone` for the rules and their source).
+    private func timezone() throws(WidgetError) -> DisplayTimeZone? {
         guard let text = try root.string("timezone") else { return nil }
-        guard let offset = UTCOffset(parsing: text) else {
+        if let zone = DisplayTimeZone(parsing: text) { return zone }
+        let path = root.path(of: "timezone")
+        if DisplayTimeZone.hasIANAShape(text) {
             throw WidgetError(
-                .invalidValue, path: root.path(of: "timezone"),
-                "\(JSONValue.quote(text)) is not a valid time zone offset (use +HHMM or -HHMM, e.g. +0530)")
+                .unknownTimeZone, path: path,
+                "\(JSONValue.quote(text)) is not a known time zone (use an IANA name such as Europe/Paris, UTC, or an offset such as +0530)")
         }
-        return offset
+        throw WidgetError(
+            .invalidValue, path: path,
+            "\(JSONValue.quote(text)) is not a valid time zone (use an offset such as +0530 or -0800, UTC, or an IANA name such as America/New_York)")
     }
 
     /// `table` (spec §10.6). Decision: a repeated summary column is listed once, at its

@@ -28,6 +28,8 @@ public struct WidgetError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicateId
         /// `start` is not before `end`.
         case invalidTimeRange
+        /// `timezone` names a zone (`Area/Location`) that the time-zone rules do not know.
+        case unknownTimeZone
     }
 
     public var kind: Kind

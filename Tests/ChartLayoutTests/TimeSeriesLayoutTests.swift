@@ -173,7 +173,7 @@ import WidgetSpec
     @Test func timeAxisLabelsInTheWidgetZone() {
         let utc = Scene(size: .init(width: 1, height: 1), background: .white, items: layout(makeWidget(rows: 1), [makeSeries(0)]).scene.group("axis.time") ?? []).texts
         #expect(utc.first == "09:00")
-        let shifted = makeWidget(rows: 1) { $0.timezone = UTCOffset(parsing: "+0200")! }
+        let shifted = makeWidget(rows: 1) { $0.timezone = DisplayTimeZone(parsing: "+0200")! }
         let local = Scene(size: .init(width: 1, height: 1), background: .white, items: layout(shifted, [makeSeries(0)]).scene.group("axis.time") ?? []).texts
         #expect(local.first == "11:00")
     }
