@@ -23,6 +23,8 @@ public struct LayoutResult: Sendable {
     public var warnings: [RenderWarning]
     /// The plot rectangle (where data is drawn).
     public var plot: Rect
+    /// What was drawn, as data (the render sidecar); nil when a view does not describe itself.
+    public var chart: ChartDescription? = nil
 }
 
 /// Turns a widget and its series into a `Scene` (visual spec §2–§6, §8, §9, §11).
@@ -268,7 +270,7 @@ struct TimeSeriesLayout {
                 legend = legendPlacer.bottom(entries, origin: .init(x: pad, y: 0), width: width - 2 * pad,
                                              rowLimit: rowLimit, leading: iconInLegend ? iconLead : 0)
                 let legendTop = bottomEdge - legend.extent
-                legend.items = legend.items.map { $0.translated(dx: 0, dy: legendTop) }
+                legend.translate(dy: legendTop)
                 if iconInLegend { legendItems.append(warningIcon(rowStart: Point(x: pad, y: legendTop))) }
                 bottomEdge = legendTop - 4
             case .right:
@@ -376,8 +378,10 @@ struct TimeSeriesLayout {
                 color: colors.secondaryText, align: .middle, baseline: .middle)))
         }
 
+        warnings += drawingWarnings(axes: axes, chrome: chrome, plot: plot, scene: items)
         let scene = Scene(size: Size(width: width, height: height), background: colors.background, items: items)
-        return (fits, LayoutResult(scene: scene, warnings: warnings, plot: plot))
+        let chart = describe(plot: plot, axes: axes, legend: legend, chrome: chrome, scene: items)
+        return (fits, LayoutResult(scene: scene, warnings: warnings, plot: plot, chart: chart))
     }
 
     /// The partial-data triangle as the first item of a legend row starting at `rowStart`.

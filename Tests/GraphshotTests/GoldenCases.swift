@@ -78,7 +78,7 @@ let goldenCases: [GoldenCase] = [
         """#),
     GoldenCase(name: "empty-data", widget: #"""
         {"title": "Nothing here", \#(range), "metrics": [["Shop/Missing", "Nothing"]]}
-        """#, warnings: ["noData"]),
+        """#, warnings: ["unknownMetric"]),
     GoldenCase(name: "size-1x1", widget: #"{"width": 1, "height": 1, \#(range), "metrics": [["Host/Cpu", "Utilization"]]}"#),
     GoldenCase(name: "size-2000x2000", widget: #"""
         {"title": "Large", "width": 2000, "height": 2000, \#(range),
@@ -104,7 +104,7 @@ let goldenCases: [GoldenCase] = [
         {"title": "Fixed range narrower than the data", \#(range), "period": 60,
          "metrics": [["Shop/Api", "Latency", "Route", "/pay", {"stat": "Maximum"}]],
          "yAxis": {"left": {"min": 100, "max": 250}}}
-        """#),
+        """#, warnings: ["seriesOffScale"]),
     GoldenCase(name: "timezone-offset", widget: #"""
         {"title": "-0800, crossing local midnight", "timezone": "-0800", "start": "2024-03-01T00:00:00Z", "end": "2024-03-01T12:00:00Z", "period": 900,
          "metrics": [["Host/Cpu", "Utilization"]]}
