@@ -21,6 +21,18 @@ extension MetricWidget {
         return try WidgetParser(ObjectReader(fields, path: "")).parse()
     }
 
+    /// Parses the `properties` of a dashboard `metric` widget (api.md §8.2, §8.4) found at
+    /// `path` (e.g. `widgets[3].properties`): the MetricWidget rules, except that `metrics`
+    /// may have up to `WidgetLimits.maxDashboardRows` rows and that the pixel size is given
+    /// (a dashboard widget's `width`/`height` are grid units, not pixels). Errors carry
+    /// paths inside the dashboard body.
+    public static func parse(dashboardProperties properties: JSONObject, path: String, width: Int, height: Int) throws(WidgetError) -> MetricWidget {
+        var fields = properties
+        fields["width"] = .number(Double(width))
+        fields["height"] = .number(Double(height))
+        return try WidgetParser(ObjectReader(fields, path: path), maxRows: WidgetLimits.maxDashboardRows).parse()
+    }
+
     /// Spec §1: at most 102,400 bytes of UTF-8, checked before any decoding.
     private static func checkPayloadSize(_ byteCount: Int) throws(WidgetError) {
         guard byteCount <= WidgetLimits.maxPayloadBytes else {
@@ -34,8 +46,10 @@ extension MetricWidget {
 /// Reads the top-level fields of spec §2 into a `MetricWidget`.
 private struct WidgetParser {
     let root: ObjectReader
+    /// Most rows in `metrics`: 100 for the image API, 500 in a dashboard.
+    let maxRows: Int
 
-    init(_ root: ObjectReader) { self.root = root }
+    init(_ root: ObjectReader, maxRows: Int = WidgetLimits.maxRows) { self.root = root; self.maxRows = maxRows }
 
     func parse() throws(WidgetError) -> MetricWidget {
         let rows = try metricsArray()
@@ -99,12 +113,12 @@ private struct WidgetParser {
             }
             throw WidgetError(.missingField, path: root.path(of: "metrics"), "the widget has no \"metrics\" array")
         }
-        guard (1...WidgetLimits.maxRows).contains(rows.count) else {
+        guard (1...maxRows).contains(rows.count) else {
             throw WidgetError(
                 .metricCountOutOfRange, path: root.path(of: "metrics"),
                 rows.isEmpty
                     ? "\"metrics\" is empty; it needs at least one row"
-                    : "\"metrics\" has \(rows.count) rows; at most \(WidgetLimits.maxRows) are allowed")
+                    : "\"metrics\" has \(rows.count) rows; at most \(maxRows) are allowed")
         }
         return rows
     }

@@ -48,6 +48,8 @@ public struct WidgetError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum WidgetLimits {
     public static let maxPayloadBytes = 102_400
     public static let maxRows = 100
+    /// Rows in a dashboard metric widget's `metrics` (api.md §8.2).
+    public static let maxDashboardRows = 500
     public static let imageSize = 1...2000
     public static let maxDimensions = 30
     public static let maxNameLength = 255
