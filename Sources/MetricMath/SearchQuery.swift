@@ -5,8 +5,11 @@ import ChartCore
 // SEARCH query strings (metric-math.md §10): the first argument of
 // `SEARCH('{Namespace, Dim1, "Dim 2"} term …', 'Stat', period)`.
 //
-// The metric-math parser extracts that argument (outer quotes removed, `\'` escapes already
-// resolved) and hands the text to `SearchQuery.parse`. The result is a value that can:
+// The metric-math parser extracts that argument and hands its text to `SearchQuery.parse`:
+// outer single quotes removed and `\'` resolved to `'`, but every other backslash sequence
+// left as written — `\"`, `\\`, `\(` and `\)` are SEARCH's own escapes inside double-quoted
+// exact terms (`"Europe\\France Traffic\(Network\)"` finds `Europe\France Traffic(Network)`),
+// so resolving them earlier would change what the user searched for. The result can:
 //
 // - test one metric: `query.matches(metric)`;
 // - tell the caller what to ask the catalogue for: `query.prefilter` (namespace, metric name
