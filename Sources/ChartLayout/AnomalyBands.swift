@@ -9,7 +9,7 @@ import WidgetSpec
 /// paired by row). Its edges are not drawn as lines: the area between them is filled grey
 /// (`#7f7f7f` at 25 %, `#A0A0A0` at 25 % in the dark theme) above the grid and below the
 /// series, and the parts of the described series (`band.describedId`) that lie outside the
-/// band are stroked red `#d62728` over the series line — crossings are interpolated, so a
+/// band are stroked red `#d62728` (2 px, covering the 1.5 px line) over the series line — crossings are interpolated, so a
 /// segment turns red exactly where it leaves the band. The legend shows one grey square per
 /// band, labelled with the band row's label, where the band row sits in row order.
 ///
@@ -26,6 +26,8 @@ extension TimeSeriesLayout {
     }
 
     static let outOfBandColor = RGBA(r: 0xd6, g: 0x27, b: 0x28)
+    /// Half a pixel wider than the series line it covers, so no series colour fringes it.
+    static let outOfBandWidth = Metrics.lineWidth + 0.5
 
     var bandFill: RGBA {
         (widget.theme == .dark ? RGBA(r: 0xA0, g: 0xA0, b: 0xA0) : RGBA(r: 0x7f, g: 0x7f, b: 0x7f)).withOpacity(0.25)
@@ -126,7 +128,7 @@ extension TimeSeriesLayout {
                 }
             }
             if !points.isEmpty {
-                items.append(.polyline(points: points, stroke: Stroke(color: Self.outOfBandColor, width: Metrics.lineWidth)))
+                items.append(.polyline(points: points, stroke: Stroke(color: Self.outOfBandColor, width: Self.outOfBandWidth)))
             }
             if !dots.isEmpty { items.append(.dots(centers: dots, radius: Metrics.dotRadius, fill: Self.outOfBandColor)) }
         }

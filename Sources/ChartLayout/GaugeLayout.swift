@@ -39,23 +39,50 @@ struct GaugeLayout {
         var warnings: [RenderWarning] = []
         let top = c.title(into: &items, warnings: &warnings)
         let content = c.contentArea(top: top)
-        for (tile, entry) in zip(TileGrid.tiles(count: c.visible.count, in: content), c.visible) {
-            items.append(.group(role: "gauge", clip: tile, items: dial(entry.series, color: entry.color, tile: tile, warnings: &warnings)))
+        let tiles = TileGrid.tiles(count: c.visible.count, in: content)
+        // One value size for every dial, as in the number view.
+        let size = zip(tiles, c.visible).map { tile, entry in
+            ValueText(context: c).size(value: SeriesValue.latest(entry.series)?.value, unit: entry.series.unit, trend: nil,
+                                       region: Dial(tile: tile, tiny: c.tiny).valueRegion,
+                                       maxFont: min(SingleValueLayout.maxValueFont, 0.45 * tile.height))
+        }.min() ?? SingleValueLayout.maxValueFont
+        for (tile, entry) in zip(tiles, c.visible) {
+            items.append(.group(role: "gauge", clip: tile, items: dial(
+                entry.series, color: entry.color, tile: tile, valueSize: size, warnings: &warnings)))
         }
         if c.visible.isEmpty { items.append(c.noDataMessage(in: content)) }
         if c.hasPartialData { items.append(c.warningIcon(in: content)) }
         return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content)
     }
 
-    func dial(_ series: ChartSeries, color: RGBA, tile: Rect, warnings: inout [RenderWarning]) -> [SceneItem] {
+    /// The geometry of one dial in its tile.
+    struct Dial {
+        var radius: Double
+        var stroke: Double
+        var ringInner: Double
+        var ringOuter: Double
+        var center: Point
+
+        init(tile: Rect, tiny: Bool) {
+            radius = 0.4 * min(tile.width, tile.height)
+            stroke = 0.18 * radius
+            ringInner = radius + stroke / 2 + 2
+            ringOuter = ringInner + 0.06 * radius
+            // Centre the bounding box (ring top … min/max labels under the arc ends) in the tile.
+            let topExtent = ringOuter, bottomExtent = 0.5 * (radius + stroke / 2) + (tiny ? 0 : 16)
+            center = Point(x: tile.midX, y: tile.midY + (topExtent - bottomExtent) / 2)
+        }
+
+        /// Where the value is centred: inside the arc, above the centre.
+        var valueRegion: Rect {
+            Rect(x: center.x - 0.72 * radius, y: center.y - 0.62 * radius, width: 1.44 * radius, height: 0.62 * radius)
+        }
+    }
+
+    func dial(_ series: ChartSeries, color: RGBA, tile: Rect, valueSize: Double, warnings: inout [RenderWarning]) -> [SceneItem] {
         let c = context
-        let r = 0.4 * min(tile.width, tile.height)
-        let stroke = 0.18 * r
-        let ringInner = r + stroke / 2 + 2, ringOuter = ringInner + 0.06 * r
-        let endLabels = c.tiny ? 0.0 : 16.0
-        // Centre the bounding box (ring top … min/max labels under the arc ends) in the tile.
-        let topExtent = ringOuter, bottomExtent = 0.5 * (r + stroke / 2) + endLabels
-        let center = Point(x: tile.midX, y: tile.midY + (topExtent - bottomExtent) / 2)
+        let d = Dial(tile: tile, tiny: c.tiny)
+        let r = d.radius, stroke = d.stroke, ringInner = d.ringInner, ringOuter = d.ringOuter, center = d.center
         var items: [SceneItem] = []
 
         // Track, then the value arc.
@@ -88,10 +115,9 @@ struct GaugeLayout {
         }
 
         // Value and label in the centre.
-        let valueRegion = Rect(x: center.x - 0.72 * r, y: center.y - 0.62 * r, width: 1.44 * r, height: 0.62 * r)
         items += ValueText(context: c).items(
             value: latest?.value, unit: series.unit, trend: nil, color: c.valueColor(series),
-            region: valueRegion, maxFont: min(SingleValueLayout.maxValueFont, 0.45 * tile.height))
+            region: d.valueRegion, maxFont: valueSize)
         if !c.tiny {
             let label = c.measurer.truncate(series.label, font: Self.labelFont, maxWidth: min(tile.width, 1.7 * r))
             if label != series.label {

@@ -229,10 +229,17 @@ struct TableViewLayout {
             var col = column(.series(k), header: rowLabel(entry.series),
                              cells: (cellValues + sums).map { c.format($0) },
                              fills: cellValues.map(threshold) + zip(keptSummaries, sums).map { $0 == .SUM ? nil : threshold($1) })
-            // The header carries a colour square; long labels are shortened to 160 px.
-            col.width = min(max(col.width, textWidth(col.header, bold: true) + swatchRoom + 2 * Self.cellPadding), 160)
-            col.width = max(col.width, (col.cells.map { textWidth($0) }.max() ?? 0) + 2 * Self.cellPadding)
+            col.width = max(col.width, (textWidth(col.header, bold: true) + swatchRoom + 2 * Self.cellPadding).rounded(.up))
             seriesColumns.append(col)
+        }
+        // The header carries a colour square and the label; when the columns do not fit, labels
+        // are shortened to an equal share of the width (never narrower than the cells).
+        if seriesColumns.reduce(first.width, { $0 + $1.width }) > content.width {
+            let share = ((content.width - first.width) / Double(max(1, seriesColumns.count))).rounded(.down)
+            for i in seriesColumns.indices {
+                let cells = ((seriesColumns[i].cells.map { textWidth($0) }.max() ?? 0) + 2 * Self.cellPadding).rounded(.up)
+                seriesColumns[i].width = max(cells, min(seriesColumns[i].width, share))
+            }
         }
         var used = first.width
         var kept: [Column] = []
