@@ -40,6 +40,7 @@ struct GaugeLayout {
         let top = c.title(into: &items, warnings: &warnings)
         let content = c.contentArea(top: top)
         let tiles = TileGrid.tiles(count: c.visible.count, in: content)
+        if let w = TileGrid.warning(tiles) { warnings.append(w) }
         // One value size for every dial, as in the number view.
         let size = zip(tiles, c.visible).map { tile, entry in
             ValueText(context: c).size(value: SeriesValue.latest(entry.series)?.value, unit: entry.series.unit, trend: nil,

@@ -35,6 +35,7 @@ struct SingleValueLayout {
         let top = c.title(into: &items, warnings: &warnings)
         let content = c.contentArea(top: top)
         let tiles = TileGrid.tiles(count: c.visible.count, in: content)
+        if let w = TileGrid.warning(tiles) { warnings.append(w) }
         // One value size for every tile — the largest that fits them all — so tiles read alike.
         let text = ValueText(context: c)
         let size = zip(tiles, c.visible).map { tile, entry in

@@ -156,12 +156,11 @@ struct TableViewLayout {
         let labels = series.map { rowLabel($0.series) }
         var label = column(.label, header: "", cells: labels, fills: labels.map { _ in nil })
         label.width += swatchRoom
-        var times: [Column] = []
-        if c.widget.table.showTimeSeriesData {
-            times = buckets.map { t in
-                let cellValues = maps.map { $0[t] }
-                return column(.time, header: timeLabel(t), cells: cellValues.map { c.format($0) }, fills: cellValues.map(threshold))
-            }
+        let times = c.widget.table.showTimeSeriesData ? buckets : []
+        // Built lazily from the newest back: only the columns that can fit are formatted and measured.
+        func timeColumn(_ t: EpochSeconds) -> Column {
+            let cellValues = maps.map { $0[t] }
+            return column(.time, header: timeLabel(t), cells: cellValues.map { c.format($0) }, fills: cellValues.map(threshold))
         }
         var summaries = summaryColumns.map { kind in
             let v = series.map { summary(kind, of: $0.series) }
@@ -180,7 +179,8 @@ struct TableViewLayout {
             warnings.append(RenderWarning(code: "tableColumnsDropped", message: "summary column \(last.header) did not fit the image width"))
         }
         var kept: [Column] = []
-        for col in times.reversed() {
+        for t in times.reversed() {
+            let col = timeColumn(t)
             guard used + col.width <= content.width else { break }
             kept.insert(col, at: 0)
             used += col.width

@@ -129,6 +129,18 @@ enum TileGrid {
     static let minTileWidth = 160.0
     static let gutter = 8.0
 
+    /// Below this a tile cannot show a readable value.
+    static let minReadable = Size(width: 40, height: 30)
+
+    /// A `tilesTooSmall` warning when the tiles are too small to read (many series on a small image).
+    static func warning(_ tiles: [Rect]) -> RenderWarning? {
+        guard let t = tiles.first, t.width < minReadable.width || t.height < minReadable.height else { return nil }
+        return RenderWarning(
+            code: "tilesTooSmall",
+            message: "\(tiles.count) tiles share the image, each only \(Int(t.width))×\(Int(t.height)) px: too small to read; "
+                + "use a larger image or fewer series")
+    }
+
     static func tiles(count n: Int, in area: Rect) -> [Rect] {
         guard n > 0 else { return [] }
         let columns = min(n, max(1, Int((area.width / minTileWidth).rounded(.down))))

@@ -455,3 +455,53 @@ func valued(_ index: Int, _ values: [Double], configure: (inout ChartSeries) -> 
         #expect(result.warnings.map(\.code) == ["seriesClipped"])
     }
 }
+
+@Suite struct ViewRobustnessTests {
+    /// Every view, at extreme sizes and with extreme or missing data, lays out without
+    /// non-finite coordinates.
+    @Test(arguments: WidgetView.allCases)
+    func extremesStayFinite(_ view: WidgetView) {
+        let datasets: [[ChartSeries]] = [
+            (0..<100).map { makeSeries($0) },
+            [valued(0, [1e308, -1e308]), valued(1, [.infinity]), valued(2, [-.infinity, 5])],
+            [valued(0, [.nan])],
+            [],
+        ]
+        for (w, h) in [(1, 1), (119, 79), (2000, 2000), (600, 400)] {
+            for series in datasets {
+                let widget = makeWidget(rows: max(1, series.count)) {
+                    $0.view = view; $0.width = w; $0.height = h; $0.title = "t"
+                    $0.yAxis.left = YAxisOptions(min: 0, max: 100); $0.labelsVisible = true; $0.sparkline = true; $0.trend = true
+                }
+                let result = layout(widget, series)
+                #expect(result.scene.size == Size(width: Double(w), height: Double(h)))
+                #expect(result.scene.allCoordinatesFinite, "\(view) \(w)×\(h) \(series.count) series")
+            }
+        }
+    }
+
+    @Test func manyTilesAreReported() {
+        let result = layout(makeWidget(rows: 100) { $0.view = .singleValue }, (0..<100).map { makeSeries($0) })
+        #expect(result.warnings.contains { $0.code == "tilesTooSmall" })
+        #expect(!layout(makeWidget(rows: 3) { $0.view = .singleValue }, (0..<3).map { makeSeries($0) }).warnings.contains { $0.code == "tilesTooSmall" })
+    }
+}
+
+extension Scene {
+    var allCoordinatesFinite: Bool {
+        func ok(_ p: Point) -> Bool { p.x.isFinite && p.y.isFinite }
+        func ok(_ r: Rect) -> Bool { r.x.isFinite && r.y.isFinite && r.width.isFinite && r.height.isFinite }
+        return flattenedItems.allSatisfy { item in
+            switch item {
+            case .group(_, let clip, _): return clip.map(ok) ?? true
+            case .rule(let a, let b, let s): return ok(a) && ok(b) && s.width.isFinite
+            case .polyline(let points, _): return points.allSatisfy { $0.map(ok) ?? true }
+            case .area(let top, let base, _): return top.allSatisfy(ok) && base.allSatisfy(ok)
+            case .rect(let r, _, _): return ok(r)
+            case .dots(let centers, let radius, _): return centers.allSatisfy(ok) && radius.isFinite
+            case .text(let run): return ok(run.anchor) && run.font.size.isFinite
+            case .icon(_, let center, let size): return ok(center) && size.isFinite
+            }
+        }
+    }
+}
