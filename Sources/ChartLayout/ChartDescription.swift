@@ -279,35 +279,11 @@ extension TimeSeriesLayout {
         return result
     }
 
-    /// Warnings about what the drawing had to leave out or cut, found by comparing what was
-    /// meant with what the scene holds: series beyond a fixed y-range (`seriesOffScale`),
-    /// shortened or dropped axis titles and annotation labels (`labelTruncated`).
+    /// Warnings about labels the drawing had to cut, found by comparing what was meant with
+    /// what the scene holds: shortened or dropped axis titles and annotation labels
+    /// (`labelTruncated`). Series beyond a fixed y-range are reported by `seriesWarnings`.
     func drawingWarnings(axes: [AxisModel], chrome: Chrome, plot: Rect, scene items: [SceneItem]) -> [RenderWarning] {
         var warnings: [RenderWarning] = []
-        for axis in axes {
-            let options = widget.yAxis[axis.side]
-            guard options.min != nil || options.max != nil else { continue }
-            let lower = axis.ticks.lower, upper = axis.ticks.upper
-            for (index, (s, _)) in visible.enumerated() where s.axis == axis.side {
-                let values: [Double]
-                if widget.stacked, let st = stacks[axis.side]?.first(where: { $0.index == index }) {
-                    values = st.top
-                } else {
-                    values = s.values.filter(\.isFinite)
-                }
-                let below = values.filter { $0 < lower }.count, above = values.filter { $0 > upper }.count
-                guard below + above > 0 else { continue }
-                var parts: [String] = []
-                if above > 0 { parts.append("\(above) above \(NumberFormat.shortest(upper))") }
-                if below > 0 { parts.append("\(below) below \(NumberFormat.shortest(lower))") }
-                let all = below + above == values.count
-                warnings.append(RenderWarning(
-                    code: "seriesOffScale",
-                    message: "\(s.id): \(all ? "every value lies" : "\(below + above) of \(values.count) values lie") outside the fixed \(axis.side.rawValue) axis range (\(parts.joined(separator: ", "))); \(all ? "nothing is drawn" : "the line is clipped at the plot edge")",
-                    id: s.id))
-            }
-        }
-
         // Texts in the scene, to see which labels made it and how.
         var texts: [String] = []
         func collect(_ list: [SceneItem]) {

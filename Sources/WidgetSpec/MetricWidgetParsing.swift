@@ -92,12 +92,25 @@ private struct WidgetParser {
         try timeRange(into: &w)
         if let annotations = try root.object("annotations") { w.annotations = try AnnotationsParser.parse(annotations) }
 
-        if w.view == .gauge, w.yAxis.left.min == nil || w.yAxis.left.max == nil {
-            throw WidgetError(
-                .invalidValue, path: JSONPath.key(root.path(of: "yAxis"), "left"),
-                "the gauge view needs both \"min\" and \"max\" on the left y-axis")
-        }
+        try checkViewOptions(w)
         return w
+    }
+
+    /// Options a view cannot do without (metric-widget spec §7): the gauge's dial needs
+    /// `yAxis.left.min` and `yAxis.left.max`, with min below max.
+    private func checkViewOptions(_ w: MetricWidget) throws(WidgetError) {
+        guard w.view == .gauge else { return }
+        let left = JSONPath.key(root.path(of: "yAxis"), "left")
+        for (key, value) in [("min", w.yAxis.left.min), ("max", w.yAxis.left.max)] where value == nil {
+            throw WidgetError(
+                .missingField, path: JSONPath.key(left, key),
+                "required for view \"gauge\": the dial is drawn between yAxis.left.min and yAxis.left.max")
+        }
+        if let min = w.yAxis.left.min, let max = w.yAxis.left.max, min >= max {
+            throw WidgetError(
+                .invalidValue, path: JSONPath.key(left, "max"),
+                "must be greater than min (\(JSONValue.format(min))) for view \"gauge\"")
+        }
     }
 
     // MARK: - Fields

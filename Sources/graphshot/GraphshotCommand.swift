@@ -15,7 +15,7 @@ struct GraphshotCommand: ParsableCommand {
             Example:
               graphshot render examples/checkout-health.json --data examples/data/shop-metrics.json -o graph.png
             """,
-        subcommands: [Render.self, RenderDashboard.self])
+        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self])
 }
 
 /// Errors the CLI reports as one line on stderr with a non-zero exit.
@@ -108,13 +108,7 @@ struct Render: ParsableCommand {
         try out.exitIfStrict(result.warnings)
     }
 
-    func resolveNow() throws -> EpochSeconds {
-        guard let now else { return EpochSeconds(Date().timeIntervalSince1970.rounded(.down)) }
-        guard let parsed = ISO8601.parse(now) else {
-            throw CLIError(description: "--now: \"\(now)\" is not an ISO 8601 date and time (e.g. 2024-03-01T12:00:00Z)")
-        }
-        return parsed
-    }
+    func resolveNow() throws -> EpochSeconds { try CLIFiles.now(now) }
 
     func outputPath(format: OutputFormat) -> String {
         if let output { return output }
@@ -123,23 +117,7 @@ struct Render: ParsableCommand {
         return url.deletingPathExtension().lastPathComponent + "." + format.fileExtension
     }
 
-    func readText(_ path: String, what: String) throws -> String {
-        let bytes: Data
-        if path == "-" {
-            bytes = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CLIError(description: "\(path): cannot read the \(what) file")
-            }
-            bytes = contents
-        }
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            throw CLIError(description: "\(path == "-" ? "standard input" : path): the \(what) is not UTF-8 text")
-        }
-        return text
-    }
+    func readText(_ path: String, what: String) throws -> String { try CLIFiles.readText(path, what: what) }
 
-    func write(_ bytes: [UInt8], to path: String) throws {
-        try writeOutput(bytes, to: path)
-    }
+    func write(_ bytes: [UInt8], to path: String) throws { try CLIFiles.write(bytes, to: path) }
 }

@@ -87,14 +87,3 @@ struct WarningLine: Encodable {
 }
 
 extension OutputFormat: ExpressibleByArgument {}
-
-/// Writes bytes to a path, or standard output for "-".
-func writeOutput(_ bytes: [UInt8], to path: String) throws {
-    if path == "-" {
-        FileHandle.standardOutput.write(Data(bytes))
-        return
-    }
-    guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-        throw CLIError(description: "\(path): cannot write the file")
-    }
-}

@@ -99,7 +99,7 @@ struct RenderDashboard: ParsableCommand {
                 throw CLIError(description: error.description)
             }
             report(composed.warnings)
-            try writeOutput(composed.image, to: output ?? name + "." + format.fileExtension)
+            try CLIFiles.write(composed.image, to: output ?? name + "." + format.fileExtension)
             try out.exitIfStrict(composed.warnings.map(\.warning))
             return
         }
@@ -111,7 +111,7 @@ struct RenderDashboard: ParsableCommand {
                 result = try renderer.renderDashboardWidget(body, index: index, data: source, options: options(instant, format))
             } catch { throw CLIError(description: error.description) }
             report(result.warnings.map { DashboardWarning(widget: "widgets[\(index)]", warning: $0) })
-            try writeOutput(result.image, to: output ?? "\(name)-widget-\(index).\(format.fileExtension)")
+            try CLIFiles.write(result.image, to: output ?? "\(name)-widget-\(index).\(format.fileExtension)")
             try out.exitIfStrict(result.warnings)
             return
         }
@@ -128,7 +128,7 @@ struct RenderDashboard: ParsableCommand {
         }
         report(rendered.warnings)
         for image in rendered.images {
-            try writeOutput(image.result.image, to: directory + "/widget-\(image.widget.index).\(format.fileExtension)")
+            try CLIFiles.write(image.result.image, to: directory + "/widget-\(image.widget.index).\(format.fileExtension)")
         }
         try out.exitIfStrict(rendered.warnings.map(\.warning))
     }
@@ -141,27 +141,7 @@ struct RenderDashboard: ParsableCommand {
         for warning in warnings { out.report([warning.warning], context: warning.widget) }
     }
 
-    func readDashboard() throws -> String {
-        let bytes: Data
-        if dashboard == "-" {
-            bytes = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: dashboard) else {
-                throw CLIError(description: "\(dashboard): cannot read the dashboard file")
-            }
-            bytes = contents
-        }
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            throw CLIError(description: "\(dashboard == "-" ? "standard input" : dashboard): the dashboard is not UTF-8 text")
-        }
-        return text
-    }
+    func readDashboard() throws -> String { try CLIFiles.readText(dashboard, what: "dashboard") }
 
-    func resolveNow() throws -> EpochSeconds {
-        guard let now else { return EpochSeconds(Date().timeIntervalSince1970.rounded(.down)) }
-        guard let parsed = ISO8601.parse(now) else {
-            throw CLIError(description: "--now: \"\(now)\" is not an ISO 8601 date and time (e.g. 2024-03-01T12:00:00Z)")
-        }
-        return parsed
-    }
+    func resolveNow() throws -> EpochSeconds { try CLIFiles.now(now) }
 }

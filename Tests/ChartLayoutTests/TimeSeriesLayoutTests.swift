@@ -197,10 +197,14 @@ import WidgetSpec
         for line in result.scene.polylines { #expect(line.allSatisfy { $0.map { $0.x.isFinite && $0.y.isFinite } ?? true }) }
     }
 
-    @Test func otherViewsAreDrawnAsTimeSeriesWithAWarning() {
-        let result = layout(makeWidget(rows: 1) { $0.view = .pie }, [makeSeries(0)])
-        #expect(result.warnings.contains { $0.code == "viewNotSupported" })
-        #expect(!result.scene.polylines.isEmpty)
+    @Test func everyViewHasItsOwnLayout() {
+        for view in WidgetView.allCases {
+            let widget = makeWidget(rows: 1) { $0.view = view; $0.yAxis.left = YAxisOptions(min: 0, max: 100) }
+            let result = layout(widget, [makeSeries(0)])
+            #expect(!result.warnings.contains { $0.code == "viewNotSupported" })
+            // Only the time series view draws the data as a line.
+            #expect(result.scene.polylines.isEmpty == (view != .timeSeries), "\(view)")
+        }
     }
 }
 

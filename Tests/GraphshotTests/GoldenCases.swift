@@ -104,7 +104,7 @@ let goldenCases: [GoldenCase] = [
         {"title": "Fixed range narrower than the data", \#(range), "period": 60,
          "metrics": [["Shop/Api", "Latency", "Route", "/pay", {"stat": "Maximum"}]],
          "yAxis": {"left": {"min": 100, "max": 250}}}
-        """#, warnings: ["seriesOffScale"]),
+        """#, warnings: ["seriesClipped"]),
     GoldenCase(name: "timezone-offset", widget: #"""
         {"title": "-0800, crossing local midnight", "timezone": "-0800", "start": "2024-03-01T00:00:00Z", "end": "2024-03-01T12:00:00Z", "period": 900,
          "metrics": [["Host/Cpu", "Utilization"]]}
@@ -134,4 +134,4 @@ let goldenCases: [GoldenCase] = [
          "metrics": [["Shop/Api", "Errors", "Route", "/pay", {"id": "err", "stat": "Sum"}],
                      [{"expression": "err * 2", "label": "doubled"}]]}
         """#, warnings: ["expressionNotSupported"]),
-]
+] + viewGoldenCases

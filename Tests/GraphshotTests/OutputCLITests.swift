@@ -70,7 +70,7 @@ import Testing
         let lines = result.stderr.split(separator: "\n")
         #expect(lines.count == 2, "\(result.stderr)")
         let objects = try lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: String]) }
-        #expect(objects.map { $0["code"] } == ["unknownMetric", "seriesOffScale"])
+        #expect(objects.map { $0["code"] } == ["unknownMetric", "seriesClipped"])
         #expect(objects.map { $0["id"] } == ["m1", "m2"])
         #expect(objects.allSatisfy { !($0["message"] ?? "").isEmpty })
     }

@@ -298,10 +298,13 @@ struct TopLevelFieldTests {
     @Test func gaugeNeedsLeftMinAndMax() throws {
         let w = try parseOK(widget(#""view": "gauge", "yAxis": {"left": {"min": 0, "max": 100}}"#))
         #expect(w.view == .gauge)
-        expectError(widget(#""view": "gauge""#), .invalidValue, at: "yAxis.left", message: "gauge")
-        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 0}}"#), .invalidValue, at: "yAxis.left")
-        expectError(widget(#""view": "gauge", "yAxis": {"left": {"max": 0}}"#), .invalidValue, at: "yAxis.left")
-        expectError(widget(#""view": "gauge", "yAxis": {"right": {"min": 0, "max": 1}}"#), .invalidValue, at: "yAxis.left")
+        expectError(widget(#""view": "gauge""#), .missingField, at: "yAxis.left.min", message: #"required for view "gauge""#)
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 0}}"#), .missingField, at: "yAxis.left.max",
+                    message: #"required for view "gauge""#)
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"max": 0}}"#), .missingField, at: "yAxis.left.min")
+        expectError(widget(#""view": "gauge", "yAxis": {"right": {"min": 0, "max": 1}}"#), .missingField, at: "yAxis.left.min")
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 5, "max": 5}}"#), .invalidValue, at: "yAxis.left.max",
+                    message: #"must be greater than min (5) for view "gauge""#)
         // Other views do not need them.
         _ = try parseOK(widget(#""view": "singleValue""#))
     }
