@@ -115,6 +115,17 @@ let daylightSavingGoldens: [GoldenCase] = [
         #expect(svg.contains(#"width="1200px""#))
     }
 
+    @Test func scaleTwoGolden() throws {
+        let small = #"""
+            {"title": "2× for hi-DPI", "width": 320, "height": 200, "start": "2024-03-01T06:00:00Z", "end": "2024-03-01T09:00:00Z",
+             "metrics": [["Shop/Api", "Latency", "Route", "/cart"], ["...", "/pay"]],
+             "annotations": {"horizontal": [{"value": 250, "label": "SLO"}]}}
+            """#
+        let result = try render(small, scale: 2)
+        #expect(pngSize(result.image)! == (640, 400))
+        GoldenImage.assertMatches(png: result.image, named: "scale-2x", directory: goldenImagesDirectory)
+    }
+
     @Test func sidecarDescribesTheGraph() throws {
         let result = try render()
         let s = result.sidecar
