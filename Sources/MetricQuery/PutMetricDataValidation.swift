@@ -63,10 +63,7 @@ extension PutMetricDataInput {
     /// - An absent `Unit` is stored as `None`.
     public func validated(now: EpochSeconds, limits: PutMetricDataLimits = .api) throws(CloudWatchAPIError) -> [MetricDatum] {
         guard let namespace else { throw CloudWatchAPIError(.missingParameter, "Namespace: the parameter is required") }
-        try PutMetricDataValidator.checkName(namespace, path: "Namespace", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: true)
-        if namespace.hasPrefix("AWS/") {
-            throw CloudWatchAPIError(.invalidParameterValue, "Namespace: \"\(namespace)\" is reserved: namespaces starting with AWS/ belong to AWS services")
-        }
+        try PutMetricDataValidator.checkNamespace(namespace, path: "Namespace")
         guard !metricData.isEmpty else {
             throw CloudWatchAPIError(.missingParameter, "MetricData: the parameter is required and must hold at least one datum")
         }
@@ -108,6 +105,15 @@ public enum PutMetricDataValidator {
         guard count <= max else { throw fail(path, "\(count) characters exceeds the limit of \(max)") }
         guard hasNonSpace else { throw fail(path, "must contain a character other than a space") }
         if forbidColonPrefix && s.hasPrefix(":") { throw fail(path, "must not start with ':'") }
+    }
+
+    /// A PutMetricData namespace: 1–255 printable ASCII characters, not starting with `:`,
+    /// and not in the reserved `AWS/` space.
+    public static func checkNamespace(_ namespace: String, path: String) throws(CloudWatchAPIError) {
+        try checkName(namespace, path: path, max: PutMetricDataRules.maxNameLength, forbidColonPrefix: true)
+        if namespace.hasPrefix("AWS/") {
+            throw fail(path, "\"\(namespace)\" is reserved: namespaces starting with AWS/ belong to AWS services")
+        }
     }
 
     /// A metric value: finite and, unless zero, of magnitude 2^-360…2^360.

@@ -63,9 +63,6 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
         config.busyMode = .timeout(30)
         config.maximumReaderCount = 4
         config.prepareDatabase { db in
-            // Effective only for a new file, before the first table: lets compaction give
-            // freed pages back to the file system.
-            try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
             try db.execute(sql: "PRAGMA cache_size = -65536")  // 64 MiB per connection
         }
         do {
@@ -75,6 +72,14 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
                 // the WAL is synced, so an acknowledged write survives a power loss too.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
+                // A new file: incremental auto-vacuum lets compaction give freed pages back to the
+                // file system. It only takes effect through a VACUUM once the file has pages
+                // (GRDB's WAL set-up writes one), which costs nothing while the file is empty.
+                let fresh = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master WHERE name = 'metric'") == 0
+                if fresh, try Int.fetchOne(db, sql: "PRAGMA auto_vacuum") != 2 {
+                    try db.execute(sql: "PRAGMA auto_vacuum = INCREMENTAL")
+                    try db.execute(sql: "VACUUM")
+                }
             }
             try Self.migrator.migrate(pool)
         } catch {
