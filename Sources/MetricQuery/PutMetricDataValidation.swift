@@ -92,19 +92,19 @@ public enum PutMetricDataValidator {
 
     /// A name or value: `1…max` characters, ASCII without control characters, at least one
     /// non-space character, optionally not starting with `:`.
-    static func checkName(_ s: String, path: String, max: Int, forbidColonPrefix: Bool) throws(CloudWatchAPIError) {
-        guard !s.isEmpty else { throw fail(path, "must not be empty") }
+    static func checkName(_ s: String, path: @autoclosure () -> String, max: Int, forbidColonPrefix: Bool) throws(CloudWatchAPIError) {
+        guard !s.isEmpty else { throw fail(path(), "must not be empty") }
         var count = 0, hasNonSpace = false
         for u in s.utf8 {
             guard u >= 0x20, u < 0x7F else {
-                throw fail(path, "must be printable ASCII (found \(u < 0x20 || u == 0x7F ? "a control character" : "a non-ASCII character"))")
+                throw fail(path(), "must be printable ASCII (found \(u < 0x20 || u == 0x7F ? "a control character" : "a non-ASCII character"))")
             }
             if u != 0x20 { hasNonSpace = true }
             count += 1
         }
-        guard count <= max else { throw fail(path, "\(count) characters exceeds the limit of \(max)") }
-        guard hasNonSpace else { throw fail(path, "must contain a character other than a space") }
-        if forbidColonPrefix && s.hasPrefix(":") { throw fail(path, "must not start with ':'") }
+        guard count <= max else { throw fail(path(), "\(count) characters exceeds the limit of \(max)") }
+        guard hasNonSpace else { throw fail(path(), "must contain a character other than a space") }
+        if forbidColonPrefix && s.hasPrefix(":") { throw fail(path(), "must not start with ':'") }
     }
 
     /// A PutMetricData namespace: 1–255 printable ASCII characters, not starting with `:`,
@@ -127,43 +127,43 @@ public enum PutMetricDataValidator {
 
     /// One datum, validated and converted (`path` is `MetricData.member.N`).
     public static func datum(
-        _ d: MetricDatumInput, path: String, namespace: String, now: EpochSeconds, limits: PutMetricDataLimits
+        _ d: MetricDatumInput, path: @autoclosure () -> String, namespace: String, now: EpochSeconds, limits: PutMetricDataLimits
     ) throws(CloudWatchAPIError) -> MetricDatum {
-        guard let name = d.metricName else { throw fail(.missingParameter, path + ".MetricName", "the parameter is required") }
-        try checkName(name, path: path + ".MetricName", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: false)
+        guard let name = d.metricName else { throw fail(.missingParameter, path() + ".MetricName", "the parameter is required") }
+        try checkName(name, path: path() + ".MetricName", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: false)
 
         if d.dimensions.count > PutMetricDataRules.maxDimensions {
-            throw fail(path + ".Dimensions", "\(d.dimensions.count) dimensions exceeds the limit of \(PutMetricDataRules.maxDimensions)")
+            throw fail(path() + ".Dimensions", "\(d.dimensions.count) dimensions exceeds the limit of \(PutMetricDataRules.maxDimensions)")
         }
         for (j, dim) in d.dimensions.enumerated() {
-            let p = "\(path).Dimensions.member.\(j + 1)"
-            try checkName(dim.name, path: p + ".Name", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: true)
-            try checkName(dim.value, path: p + ".Value", max: PutMetricDataRules.maxDimensionValueLength, forbidColonPrefix: false)
+            func p() -> String { "\(path()).Dimensions.member.\(j + 1)" }
+            try checkName(dim.name, path: p() + ".Name", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: true)
+            try checkName(dim.value, path: p() + ".Value", max: PutMetricDataRules.maxDimensionValueLength, forbidColonPrefix: false)
             if d.dimensions[..<j].contains(where: { $0.name == dim.name }) {
-                throw fail(p + ".Name", "dimension \"\(dim.name)\" is given twice")
+                throw fail(p() + ".Name", "dimension \"\(dim.name)\" is given twice")
             }
         }
 
         let timestamp = d.timestamp ?? now
         if let past = limits.maxPast, timestamp < now - past {
-            throw fail(path + ".Timestamp", "\(ISO8601.format(timestamp)) is more than two weeks before the request time \(ISO8601.format(now))")
+            throw fail(path() + ".Timestamp", "\(ISO8601.format(timestamp)) is more than two weeks before the request time \(ISO8601.format(now))")
         }
         if let future = limits.maxFuture, timestamp > now + future {
-            throw fail(path + ".Timestamp", "\(ISO8601.format(timestamp)) is more than two hours after the request time \(ISO8601.format(now))")
+            throw fail(path() + ".Timestamp", "\(ISO8601.format(timestamp)) is more than two hours after the request time \(ISO8601.format(now))")
         }
         if !TimeLimits.representable.contains(timestamp) {
-            throw fail(path + ".Timestamp", "the time is outside years 0001–9999")
+            throw fail(path() + ".Timestamp", "the time is outside years 0001–9999")
         }
 
-        let payload = try payload(d, path: path)
+        let payload = try payload(d, path: path())
 
         let unit = d.unit ?? "None"
         guard MetricDataFiles.standardUnits.contains(unit) else {
-            throw fail(path + ".Unit", "\"\(unit)\" is not a CloudWatch StandardUnit")
+            throw fail(path() + ".Unit", "\"\(unit)\" is not a CloudWatch StandardUnit")
         }
         let resolution = d.storageResolution ?? 60
         guard resolution == 1 || resolution == 60 else {
-            throw fail(path + ".StorageResolution", "\(resolution) is invalid: use 1 (high resolution) or 60")
+            throw fail(path() + ".StorageResolution", "\(resolution) is invalid: use 1 (high resolution) or 60")
         }
         return MetricDatum(
             metric: MetricIdentity(namespace: namespace, name: name, dimensions: d.dimensions),
@@ -171,42 +171,42 @@ public enum PutMetricDataValidator {
         )
     }
 
-    static func payload(_ d: MetricDatumInput, path: String) throws(CloudWatchAPIError) -> MetricDatum.Payload {
+    static func payload(_ d: MetricDatumInput, path: @autoclosure () -> String) throws(CloudWatchAPIError) -> MetricDatum.Payload {
         if d.statisticValues != nil && d.value != nil {
-            throw fail(.invalidParameterCombination, path, "Value and StatisticValues cannot be given together")
+            throw fail(.invalidParameterCombination, path(), "Value and StatisticValues cannot be given together")
         }
         if d.statisticValues != nil && d.values != nil {
-            throw fail(.invalidParameterCombination, path, "Values and StatisticValues cannot be given together")
+            throw fail(.invalidParameterCombination, path(), "Values and StatisticValues cannot be given together")
         }
         if d.value != nil && d.values != nil {
-            throw fail(.invalidParameterCombination, path, "Value and Values cannot be given together")
+            throw fail(.invalidParameterCombination, path(), "Value and Values cannot be given together")
         }
         if d.counts != nil && d.values == nil {
-            throw fail(.invalidParameterCombination, path + ".Counts", "given without Values")
+            throw fail(.invalidParameterCombination, path() + ".Counts", "given without Values")
         }
         if let v = d.value {
-            try checkValue(v, path: path + ".Value")
+            try checkValue(v, path: path() + ".Value")
             return .value(v)
         }
         if let values = d.values {
-            let vPath = path + ".Values"
-            guard !values.isEmpty else { throw fail(.missingParameter, vPath, "must hold at least one value") }
+            func vPath() -> String { path() + ".Values" }
+            guard !values.isEmpty else { throw fail(.missingParameter, vPath(), "must hold at least one value") }
             guard values.count <= PutMetricDataRules.maxValues else {
-                throw fail(vPath, "\(values.count) values exceeds the limit of \(PutMetricDataRules.maxValues)")
+                throw fail(vPath(), "\(values.count) values exceeds the limit of \(PutMetricDataRules.maxValues)")
             }
-            for (k, v) in values.enumerated() { try checkValue(v, path: "\(vPath).member.\(k + 1)") }
+            for (k, v) in values.enumerated() { try checkValue(v, path: "\(vPath()).member.\(k + 1)") }
             var counts = [Double](repeating: 1, count: values.count)
             if let given = d.counts {
                 guard given.count == values.count else {
-                    throw fail(.invalidParameterCombination, path + ".Counts",
+                    throw fail(.invalidParameterCombination, path() + ".Counts",
                                "\(given.count) counts for \(values.count) values; Counts and Values must be the same length")
                 }
                 for (k, c) in given.enumerated() {
                     guard c.isFinite, c >= 0 else {
-                        throw fail("\(path).Counts.member.\(k + 1)", "the count \(c) is invalid: counts must be finite and not negative")
+                        throw fail("\(path()).Counts.member.\(k + 1)", "the count \(c) is invalid: counts must be finite and not negative")
                     }
                     guard c <= PutMetricDataRules.maxMagnitude else {
-                        throw fail("\(path).Counts.member.\(k + 1)", "the count \(c) exceeds 2^360")
+                        throw fail("\(path()).Counts.member.\(k + 1)", "the count \(c) exceeds 2^360")
                     }
                 }
                 counts = given
@@ -214,17 +214,17 @@ public enum PutMetricDataValidator {
             return .values(values, counts: counts)
         }
         if let s = d.statisticValues {
-            let sPath = path + ".StatisticValues"
-            try checkValue(s.sampleCount, path: sPath + ".SampleCount")
-            try checkValue(s.sum, path: sPath + ".Sum")
-            try checkValue(s.minimum, path: sPath + ".Minimum")
-            try checkValue(s.maximum, path: sPath + ".Maximum")
-            guard s.sampleCount > 0 else { throw fail(sPath + ".SampleCount", "must be greater than 0 (got \(s.sampleCount))") }
+            func sPath() -> String { path() + ".StatisticValues" }
+            try checkValue(s.sampleCount, path: sPath() + ".SampleCount")
+            try checkValue(s.sum, path: sPath() + ".Sum")
+            try checkValue(s.minimum, path: sPath() + ".Minimum")
+            try checkValue(s.maximum, path: sPath() + ".Maximum")
+            guard s.sampleCount > 0 else { throw fail(sPath() + ".SampleCount", "must be greater than 0 (got \(s.sampleCount))") }
             guard s.minimum <= s.maximum else {
-                throw fail(sPath + ".Minimum", "\(s.minimum) is greater than Maximum \(s.maximum)")
+                throw fail(sPath() + ".Minimum", "\(s.minimum) is greater than Maximum \(s.maximum)")
             }
             return .statisticValues(StatisticValues(sampleCount: s.sampleCount, sum: s.sum, minimum: s.minimum, maximum: s.maximum))
         }
-        throw fail(.missingParameter, path, "one of Value, Values or StatisticValues is required")
+        throw fail(.missingParameter, path(), "one of Value, Values or StatisticValues is required")
     }
 }

@@ -123,22 +123,23 @@ struct BlockPoint: Sendable, Equatable {
 /// The byte format of a block's `data` column (hand-written: a compact, append-friendly
 /// encoding no library offers for this shape).
 ///
-/// Points in ascending slot order, each: a varint `(gap << 3) | kind` where `gap` is the
-/// number of empty slots since the previous point (the first point counts from slot −1),
-/// then by kind:
+/// A sequence of entries, each: a varint `(slot << 3) | kind`, then by kind:
 /// - 0: one sample, an IEEE-754 double (8 bytes, little-endian);
 /// - 1: one sample whose value is an integer of magnitude < 2^53, zig-zag varint;
 /// - 2: `count` samples of one value: value, count (2 doubles);
 /// - 3: a statistic set: SampleCount, Sum, Minimum, Maximum (4 doubles);
 /// - 4: a distribution: varint `m`, then `m` values and `m` counts (doubles).
+///
+/// Entries carry absolute slots, so a write appends its entries to the stored bytes inside
+/// SQLite (no read, decode and re-encode of the block). A block may therefore hold entries
+/// out of slot order and several entries for one slot; they mean the same as their merge,
+/// readers accumulate them as they come, and compaction writes merged, ordered blocks.
 enum BlockCodec {
     static func encode(_ points: [BlockPoint]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(points.count * 10)
-        var previous = -1
         for p in points {
-            let gap = UInt64(p.slot - previous - 1)
-            previous = p.slot
+            let gap = UInt64(p.slot)
             switch p.payload {
             case .uniform(let v, let c) where c == 1:
                 if let i = exactInteger(v) {
@@ -169,17 +170,15 @@ enum BlockCodec {
         var description: String { "a stored block is damaged" }
     }
 
-    /// Calls `body(slot, payload)` for each point of an encoded block, in slot order.
+    /// Calls `body(slot, payload)` for each entry of an encoded block, in stored order.
     static func forEachPoint(
         _ bytes: UnsafeRawBufferPointer, _ body: (Int, PointPayload) throws -> Void
     ) throws {
         var r = Reader(bytes: bytes)
-        var slot = -1
         while !r.atEnd {
             let head = try r.varint()
-            let gap = head >> 3
-            guard gap < 1 << 40 else { throw Corrupt() }
-            slot += Int(gap) + 1
+            guard head >> 3 < 1 << 40 else { throw Corrupt() }
+            let slot = Int(head >> 3)
             let payload: PointPayload
             switch head & 7 {
             case 0: payload = .uniform(value: try r.double(), count: 1)
@@ -214,24 +213,17 @@ enum BlockCodec {
         return out
     }
 
-    /// `existing` and `incoming` merged: one point per slot, ascending. `incoming` may be in
-    /// any order and hold several points per slot.
+    /// Entries merged: one point per slot, ascending. Entries of one slot merge in the order
+    /// given (existing first), so sums are reproducible.
     static func merge(_ existing: [BlockPoint], _ incoming: [BlockPoint]) -> [BlockPoint] {
-        var sortedIncoming = incoming
-        if !isStrictlyAscending(sortedIncoming) {
-            // Stable, so points of one slot merge in arrival order (sums are then reproducible).
-            sortedIncoming = incoming.enumerated().sorted { ($0.element.slot, $0.offset) < ($1.element.slot, $1.offset) }.map(\.element)
+        var all = existing
+        all.append(contentsOf: incoming)
+        if !isStrictlyAscending(all) {
+            all = all.enumerated().sorted { ($0.element.slot, $0.offset) < ($1.element.slot, $1.offset) }.map(\.element)
         }
         var out: [BlockPoint] = []
-        out.reserveCapacity(existing.count + sortedIncoming.count)
-        var i = 0, j = 0
-        while i < existing.count || j < sortedIncoming.count {
-            let next: BlockPoint
-            if j == sortedIncoming.count || (i < existing.count && existing[i].slot <= sortedIncoming[j].slot) {
-                next = existing[i]; i += 1
-            } else {
-                next = sortedIncoming[j]; j += 1
-            }
+        out.reserveCapacity(all.count)
+        for next in all {
             if let last = out.last, last.slot == next.slot {
                 out[out.count - 1].payload = last.payload.merged(with: next.payload)
             } else {

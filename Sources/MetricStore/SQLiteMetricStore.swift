@@ -193,7 +193,7 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
             let key = BlockKey(metric: id, tier: tier, start: start, unit: unit)
             groups[key, default: []].append(BlockPoint(slot: Int((t - start) / Int64(tier)), payload: payload))
         }
-        try mergeIntoBlocks(groups, db)
+        try appendToBlocks(groups, db)
         let touch = try RawStatement(db, "UPDATE metric SET last_ts = max(last_ts, ?2) WHERE id = ?1")
         for (id, t) in newest {
             touch.bind(1, id); touch.bind(2, t)
@@ -216,7 +216,25 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
         return db.lastInsertedRowID
     }
 
-    /// Merges points into their blocks (read, merge, rewrite), creating blocks as needed.
+    /// Adds points to their blocks: the points of each block are merged and encoded, then
+    /// appended to the block's bytes by one upsert (no read-back), creating it as needed.
+    func appendToBlocks(_ groups: [BlockKey: [BlockPoint]], _ db: Database) throws {
+        let upsert = try RawStatement(db, """
+            INSERT INTO block(metric, tier, unit, start, points, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+            ON CONFLICT(metric, tier, start, unit)
+            DO UPDATE SET data = CAST(data || excluded.data AS BLOB), points = points + excluded.points
+            """)
+        for key in groups.keys.sorted() {
+            guard let incoming = groups[key] else { continue }
+            let merged = BlockCodec.merge([], incoming)
+            upsert.bind(1, key.metric); upsert.bind(2, key.tier); upsert.bind(3, key.unit); upsert.bind(4, key.start)
+            upsert.bind(5, merged.count); upsert.bind(6, blob: BlockCodec.encode(merged))
+            try upsert.run()
+        }
+    }
+
+    /// Merges points into their blocks (read, merge, rewrite in order), creating blocks as
+    /// needed: compaction's path, which leaves every block it touches merged and ordered.
     func mergeIntoBlocks(_ groups: [BlockKey: [BlockPoint]], _ db: Database) throws {
         let select = try RawStatement(db, "SELECT id, data FROM block WHERE metric = ?1 AND tier = ?2 AND start = ?3 AND unit = ?4")
         let update = try RawStatement(db, "UPDATE block SET data = ?2, points = ?3 WHERE id = ?1")
@@ -264,7 +282,8 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
     /// What the store holds and how big it is on disk.
     public struct Stats: Sendable, Equatable {
         public var metrics: Int
-        /// Stored points (one per metric, unit and storage interval).
+        /// Stored point entries: one per metric, unit and storage interval, plus one per
+        /// later write to an interval that already had data (merged by compaction).
         public var points: Int
         public var blocks: Int
         /// Points per storage tier (seconds per point: 1, 60, 300, 3600).
