@@ -16,6 +16,9 @@ import ChartCore
 import Foundation
 import MetricQuery
 import MetricStore
+#if canImport(Glibc)
+import Glibc
+#endif
 
 func argument(_ name: String, default value: Int) -> Int {
     let args = CommandLine.arguments
@@ -36,11 +39,7 @@ func runBenchmarks() throws {
     let day0: EpochSeconds = 1_709_251_200  // 2024-03-01T00:00:00Z
     let now = day0 + EpochSeconds(minutes) * 60 + 3600
 
-    #if canImport(Glibc)
-import Glibc
-#endif
-
-/// CPU seconds this process has used (all threads): unlike wall time, it does not grow when
+    /// CPU seconds this process has used (all threads): unlike wall time, it does not grow when
 /// other work shares the machine, nor while waiting for fsync.
 func cpuSeconds() -> Double {
     var ts = timespec()
