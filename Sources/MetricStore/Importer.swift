@@ -45,6 +45,8 @@ public struct ImportSummary: Sendable, Equatable {
     public var format: ImportFormat
     public var datums: Int
     public var batches: Int
+
+    public init(format: ImportFormat, datums: Int, batches: Int) { self.format = format; self.datums = datums; self.batches = batches }
 }
 
 /// Streams a file into a store in batches (`graphshot store import`).
@@ -71,13 +73,14 @@ public enum MetricImporter {
         defer { if path != "-" { try? handle.close() } }
         let input = ChunkedInput(handle: handle)
         let sink = BatchSink(store: store, batchSize: max(1, options.batchSize), file: path, progress: progress)
-        let format: ImportFormat
+        var format: ImportFormat
         if let chosen = options.format { format = chosen } else { format = try detect(path: path, input: input) }
         switch format {
         case .csv:
             try CSVImport(input: input, file: path, sink: sink).run()
         case .putMetricData, .getMetricDataOutput:
-            try JSONImport(reader: StreamingJSONReader(input: input, file: path), sink: sink, namespace: options.namespace).run()
+            let sawResults = try JSONImport(reader: StreamingJSONReader(input: input, file: path), sink: sink, namespace: options.namespace).run()
+            format = sawResults ? .getMetricDataOutput : .putMetricData
         }
         try sink.flush()
         return ImportSummary(format: format, datums: sink.committed, batches: sink.batches)
@@ -138,26 +141,29 @@ struct JSONImport {
         ImportError(file: reader.file, location: location, message: message)
     }
 
-    func run() throws(ImportError) {
+    /// Returns true when the input was get-metric-data output.
+    func run() throws(ImportError) -> Bool {
         guard let first = reader.peekToken() else { throw reader.fail("the file is empty") }
+        var sawResults = false
         if first == UInt8(ascii: "[") {
             reader.input.index += 1
             var firstElement = true, index = 0
             while try reader.nextElement(first: &firstElement) {
-                try document(path: "[\(index)]")
+                sawResults = try document(path: "[\(index)]") || sawResults
                 index += 1
             }
             guard index > 0 else { throw fail("", "the array holds no PutMetricData requests") }
         } else {
-            try document(path: "")
+            sawResults = try document(path: "")
         }
         guard reader.peekToken() == nil else { throw reader.fail("unexpected content after the JSON document") }
+        return sawResults
     }
 
     func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-    /// One top-level object: a PutMetricData request or get-metric-data output.
-    func document(path: String) throws(ImportError) {
+    /// One top-level object: a PutMetricData request or get-metric-data output (true).
+    func document(path: String) throws(ImportError) -> Bool {
         try reader.expect(UInt8(ascii: "{"), "an object")
         var namespace: String? = nil
         // Datums seen before `Namespace` (members may come in any order); bounded.
@@ -215,10 +221,11 @@ struct JSONImport {
             guard count == 0, namespace == nil else {
                 throw fail(path, "holds both get-metric-data output (MetricDataResults) and PutMetricData members")
             }
-            return
+            return true
         }
         guard namespace != nil else { throw fail(join(path, "Namespace"), "missing") }
         guard count > 0 else { throw fail(join(path, "MetricData"), "at least one datum is required") }
+        return false
     }
 
     func store(_ input: MetricDatumInput, path: String, namespace: String) throws(ImportError) {
