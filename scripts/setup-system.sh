@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib)
+# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib, SQLite)
 # when they are missing. Debian/Ubuntu only; prints what to install elsewhere.
 set -euo pipefail
 
 have_libs() {
     command -v pkg-config >/dev/null 2>&1 \
-        && pkg-config --exists cairo-ft freetype2 libpng zlib 2>/dev/null
+        && pkg-config --exists cairo-ft freetype2 libpng zlib sqlite3 2>/dev/null
 }
 
 if have_libs; then
     exit 0
 fi
 
-packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev pkg-config"
+packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev libsqlite3-dev pkg-config"
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "graphshot: please install Cairo, FreeType, libpng and zlib development packages and pkg-config" >&2
+    echo "graphshot: please install Cairo, FreeType, libpng, zlib and SQLite development packages and pkg-config" >&2
     exit 1
 fi
 sudo=""
