@@ -63,9 +63,9 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
     }
 
     // MARK: 1. Ingestion
-    print("== ingestion: \(metricCount) metrics × \(minutes) minutes, time-major, 50,000-datum batches")
+    print("== ingestion: \(metricCount) metrics × \(minutes) minutes, time-major, \(argument("--batch", default: 50_000))-datum batches")
     let store = try SQLiteMetricStore(path: dir + "/bench.sqlite")
-    let batchSize = 50_000
+    let batchSize = argument("--batch", default: 50_000)
     var pending: [MetricDatumInput] = []
     pending.reserveCapacity(batchSize)
     var written = 0
