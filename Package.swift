@@ -12,10 +12,12 @@ let package = Package(
         .library(name: "Graphshot", targets: ["Graphshot"]),
         .executable(name: "graphshot", targets: ["graphshot"]),
         .executable(name: "graphshot-bench", targets: ["GraphshotBench"]),
+        .executable(name: "graphshot-store-bench", targets: ["StoreBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // Plain value types shared by every stage: time, statistics, colours, geometry, series; the JSON parser.
@@ -29,6 +31,16 @@ let package = Package(
         .target(name: "MetricMath", dependencies: ["ChartCore"]),
         // Data sources, file loaders, statistics and period buckets; one batched fetch per render.
         .target(name: "MetricQuery", dependencies: ["ChartCore", "WidgetSpec", "MetricMath"]),
+        // The embedded metric store: one SQLite file (GRDB, WAL) holding datapoints with retention
+        // tiers, the metric catalogue and dashboards; importers and exporters. The only target
+        // besides the CLI that links GRDB.
+        .target(
+            name: "MetricStore",
+            dependencies: [
+                "ChartCore", "MetricQuery", "WidgetSpec",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         // Nice ticks, number and time formatting.
         .target(name: "ChartScales", dependencies: ["ChartCore"]),
         // Spec + series + text measurer → Scene. Knows pixels, not Cairo.
@@ -57,9 +69,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "graphshot",
-            dependencies: ["Graphshot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Graphshot", "MetricStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
+        .executableTarget(name: "StoreBench", dependencies: ["MetricStore", "MetricQuery", "ChartCore"]),
         // Test helpers: golden files, pixel diff, fixtures.
         .target(
             name: "ChartTestSupport",
@@ -73,6 +86,10 @@ let package = Package(
             dependencies: ["MetricMath", "ChartCore", "ChartTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]),
+        .testTarget(
+            name: "MetricStoreTests",
+            dependencies: ["MetricStore", "MetricQuery", "ChartCore", "ChartTestSupport", "graphshot"]
+        ),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(
             name: "ChartLayoutTests",

@@ -15,7 +15,11 @@ struct GraphshotCommand: ParsableCommand {
             Example:
               graphshot render examples/checkout-health.json --data examples/data/shop-metrics.json -o graph.png
             """,
+<<<<<<< HEAD
         subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self])
+=======
+        subcommands: [Render.self, Store.self])
+>>>>>>> store
 }
 
 /// Errors the CLI reports as one line on stderr with a non-zero exit.
@@ -48,6 +52,9 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A metric data file (repeatable).", valueName: "file"))
     var data: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Draw from this metric store instead of data files (see `graphshot store`).", valueName: "path"))
+    var store: String?
+
     @Option(name: .long, help: ArgumentHelp("The time relative ranges count back from, ISO 8601 (default: now).", valueName: "time"))
     var now: String?
 
@@ -78,10 +85,15 @@ struct Render: ParsableCommand {
         let json = try readText(widget, what: "widget")
         let instant = try resolveNow()
         let source: any MetricDataSource
-        do {
-            source = try MetricDataFiles.load(paths: data)
-        } catch {
-            throw CLIError(description: "\(error)")
+        if let store {
+            guard data.isEmpty else { throw CLIError(description: "use either --store or --data, not both") }
+            source = try storeDataSource(path: store)
+        } else {
+            do {
+                source = try MetricDataFiles.load(paths: data)
+            } catch {
+                throw CLIError(description: "\(error)")
+            }
         }
         let renderer: Renderer
         do {
