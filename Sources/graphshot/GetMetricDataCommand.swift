@@ -38,6 +38,9 @@ struct GetMetricDataCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A metric data file (repeatable).", valueName: "file"))
     var data: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Read from this metric store instead of data files (see `graphshot store`).", valueName: "path"))
+    var store: String?
+
     @Option(name: .long, help: ArgumentHelp("The time of the call, ISO 8601 (default: now); decides bucket alignment by age.", valueName: "time"))
     var now: String?
 
@@ -53,7 +56,12 @@ struct GetMetricDataCommand: ParsableCommand {
                 endTime: try CLIFiles.time(endTime, option: "--end-time"),
                 scanBy: order, maxDatapoints: maxDatapoints)
             let source: any MetricDataSource
-            do { source = try MetricDataFiles.load(paths: data) } catch { throw CLIError(description: "\(error)") }
+            if let store {
+                guard data.isEmpty else { throw CLIError(description: "use either --store or --data, not both") }
+                source = try storeDataSource(path: store)
+            } else {
+                do { source = try MetricDataFiles.load(paths: data) } catch { throw CLIError(description: "\(error)") }
+            }
             let instant = try CLIFiles.now(now)
             let output = try apiCall { () throws(CloudWatchAPIError) in try GetMetricData.run(input, source: source, now: instant) }
             let json = JSONWriter(style: .awsCLI).string(output.awsCLIJSON) + "\n"

@@ -15,11 +15,7 @@ struct GraphshotCommand: ParsableCommand {
             Example:
               graphshot render examples/checkout-health.json --data examples/data/shop-metrics.json -o graph.png
             """,
-<<<<<<< HEAD
-        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self])
-=======
-        subcommands: [Render.self, Store.self])
->>>>>>> store
+        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self, Store.self])
 }
 
 /// Errors the CLI reports as one line on stderr with a non-zero exit.
