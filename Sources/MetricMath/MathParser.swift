@@ -87,11 +87,12 @@ struct MathParser {
         return nodes.count - 1
     }
 
-    private mutating func enter() throws(MathSyntaxError) {
+    /// One more level of nesting, opened by the token at `position`.
+    private mutating func enter(_ position: Int) throws(MathSyntaxError) {
         depth += 1
         if depth > MathLimits.maxNestingDepth {
             throw MathSyntaxError(
-                position: current.position,
+                position: position,
                 detail: "expression is nested too deeply (more than \(MathLimits.maxNestingDepth) levels)", tooDeep: true)
         }
     }
@@ -177,7 +178,7 @@ struct MathParser {
         guard isSymbol(.minus) else { return try parsePower() }
         let pos = current.position
         index += 1
-        try enter()
+        try enter(pos)
         defer { depth -= 1 }
         let operand = try parseUnary()
         return add(.negate(operand), pos)
@@ -189,7 +190,7 @@ struct MathParser {
         guard isSymbol(.caret) else { return base }
         let pos = current.position
         index += 1
-        try enter()
+        try enter(pos)
         defer { depth -= 1 }
         let exponent = try parseUnary()
         return add(.binary(.power, base, exponent), pos)
@@ -203,14 +204,14 @@ struct MathParser {
             return add(.number(v), token.position)
         case .symbol(.leftParen):
             index += 1
-            try enter()
+            try enter(token.position)
             defer { depth -= 1 }
             let inner = try parseExpression()
             try expect(.rightParen)
             return inner
         case .symbol(.leftBracket):
             index += 1
-            try enter()
+            try enter(token.position)
             defer { depth -= 1 }
             var elements: [Int] = []
             if !isSymbol(.rightBracket) {
@@ -225,7 +226,7 @@ struct MathParser {
         case .word(let w):
             if peekKind() == .symbol(.leftParen) {
                 index += 2
-                try enter()
+                try enter(token.position)
                 defer { depth -= 1 }
                 var args: [Int] = []
                 if !isSymbol(.rightParen) {
