@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Graphshot", targets: ["Graphshot"]),
         .executable(name: "graphshot", targets: ["graphshot"]),
         .executable(name: "graphshot-bench", targets: ["GraphshotBench"]),
+        .executable(name: "graphshot-math-bench", targets: ["MathBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -60,6 +61,8 @@ let package = Package(
             dependencies: ["Graphshot", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
+        // Metric-math throughput (million points/s); compare with scripts/bench-math-numpy.py.
+        .executableTarget(name: "MathBench", dependencies: ["MetricMath", "ChartCore"]),
         // Test helpers: golden files, pixel diff, fixtures.
         .target(
             name: "ChartTestSupport",

@@ -68,7 +68,8 @@ final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     /// Uninitialised storage for `count` elements; the creator must write every element.
     init(uninitialized count: Int) {
         self.count = Swift.max(0, count)
-        base = .allocate(capacity: Swift.max(count, 1))
+        base = MathMemory.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride)
+            .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
     }
 
     convenience init(repeating value: Element, count: Int) {
@@ -81,7 +82,7 @@ final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         array.withUnsafeBufferPointer { if let a = $0.baseAddress { base.initialize(from: a, count: array.count) } }
     }
 
-    deinit { base.deallocate() }
+    deinit { MathMemory.release(UnsafeMutableRawPointer(base), bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride) }
 
     @inline(__always) subscript(_ i: Int) -> Element { base[i] }
 

@@ -272,16 +272,17 @@ struct MathRuntime {
 
     /// An input series as a column on the grid.
     private func load(_ source: Source) -> MathColumn {
-        var col = MathColumn.empty(n, period: source.period, origin: source.origin)
-        guard let input = source.input else { return col }
-        col.label = input.label
+        guard let input = source.input else { return MathColumn.empty(n, period: source.period, origin: source.origin) }
         let period = Int64(input.period)
+        if case .masked(let start, let v, let m, let bound, let dense) = input.storage,
+           grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count {
+            return MathColumn(values: v, mask: m, dense: dense, bound: bound, period: source.period,
+                              origin: source.origin, label: input.label)
+        }
+        var col = MathColumn.empty(n, period: source.period, origin: source.origin)
+        col.label = input.label
         switch input.storage {
-        case .masked(let start, let v, let m, let bound, let dense):
-            if grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count {
-                col.values = v; col.mask = m; col.dense = dense; col.bound = bound
-                return col
-            }
+        case .masked(let start, let v, let m, _, _):
             scatter(&col, count: v.count, time: { start &+ Int64($0) &* period }, value: { m[$0] != 0 ? v[$0] : .nan })
         case .dense(let start, let v):
             if grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count, !v.isEmpty {
