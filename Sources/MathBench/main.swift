@@ -4,7 +4,8 @@
 //   swift run -c release graphshot-math-bench [--quick] [--json results.json]
 //   python3 scripts/bench-math-numpy.py --ours results.json   # numpy on the same shapes + ratios
 //
-// "Points" are counted the same way on both sides: input points for reductions over arrays
+// Timing uses the thread's CPU clock (user + system), like the numpy script, so other load
+// on the machine disturbs the figures less. "Points" are counted the same way on both sides: input points for reductions over arrays
 // (SUM/AVG/SORT of METRICS()), output points for everything else. Inputs are built once in
 // the engine's column layout (like numpy arrays built before timing); the row "m1+m2*2
 // (sparse inputs)" includes turning GetMetricData-style point lists into columns.
@@ -45,7 +46,7 @@ struct Random {
 
 func now() -> Double {
     var ts = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &ts)
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
@@ -68,6 +69,10 @@ let arguments = CommandLine.arguments
 let quick = arguments.contains("--quick")
 let jsonPath = arguments.firstIndex(of: "--json").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
 let minTime = quick ? 0.2 : 1.0
+/// `--case NAME`: only the case with exactly that name (for profiling).
+let only = arguments.firstIndex(of: "--case").flatMap { $0 + 1 < arguments.count ? arguments[$0 + 1] : nil }
+/// `--shape 0|1`: only the first or second shape.
+let onlyShape = arguments.firstIndex(of: "--shape").flatMap { $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }
 let t0: Int64 = 1_700_000_040
 let period = 60
 
@@ -119,11 +124,11 @@ let end = { (s: Shape) in t0 + Int64(s.points * period) }
 var results: [(caseName: String, shape: String, mpts: Double)] = []
 print("Graphshot metric-math evaluator (release), million points per second")
 print(String(repeating: "-", count: 72))
-for shape in shapes {
+for (shapeIndex, shape) in shapes.enumerated() where onlyShape == nil || onlyShape == shapeIndex {
     let dense = makeInputs(shape, sparse: false)
     let sparse = cases.contains { $0.sparseInputs } ? makeInputs(shape, sparse: true) : MathInputs()
     let context = MathContext(start: t0, end: end(shape), defaultPeriod: period)
-    for c in cases {
+    for c in cases where only.map({ c.name == $0 }) ?? true {
         let rows = (0..<shape.series).map { MathRow.metric("m\($0)", period: period) }
             + c.rows(shape).map { MathRow.expression($0.0, $0.1) }
         let program: MathProgram
@@ -148,7 +153,7 @@ for shape in shapes {
 }
 
 // Parse + check + compile of a 100-row widget (50 metric rows, 50 expressions).
-do {
+if only.map({ "parse+check".contains($0) }) ?? true {
     var rows = (0..<50).map { MathRow.metric("m\($0)", period: period) }
     let templates = [
         "m%1 + m%2 * 2", "SUM(METRICS())", "AVG(METRICS(\"m1\"))", "RATE(m%1)", "FILL(m%1, 0)", "FILL(m%1, REPEAT)",

@@ -121,22 +121,34 @@ enum MathKernels {
 
     /// IF with a series condition (metric-math.md §7.1), values part:
     /// `r = c ≠ 0 ? t : f` where `t`/`f` are vectors or scalars (`f` is 0 when omitted).
+    /// Written as a bitwise select: with a data-dependent branch the loop mispredicts about
+    /// half the time on real data (measured 3× slower).
+    @inline(never)
     static func ifValues(_ c: DPtr, _ t: DPtr?, _ st: Double, _ f: DPtr?, _ sf: Double, _ r: DMut, _ n: Int) {
+        @inline(__always) func select(_ c: Double, _ x: Double, _ y: Double) -> Double {
+            let m: UInt64 = 0 &- UInt64(c != 0 ? 1 : 0)
+            return Double(bitPattern: (x.bitPattern & m) | (y.bitPattern & ~m))
+        }
         switch (t, f) {
-        case let (t?, f?): for i in 0..<n { r[i] = c[i] != 0 ? t[i] : f[i] }
-        case let (t?, nil): for i in 0..<n { r[i] = c[i] != 0 ? t[i] : sf }
-        case let (nil, f?): for i in 0..<n { r[i] = c[i] != 0 ? st : f[i] }
-        case (nil, nil): for i in 0..<n { r[i] = c[i] != 0 ? st : sf }
+        case let (t?, f?): for i in 0..<n { r[i] = select(c[i], t[i], f[i]) }
+        case let (t?, nil): for i in 0..<n { r[i] = select(c[i], t[i], sf) }
+        case let (nil, f?): for i in 0..<n { r[i] = select(c[i], st, f[i]) }
+        case (nil, nil): for i in 0..<n { r[i] = select(c[i], st, sf) }
         }
     }
 
-    /// IF's presence: `mc & (c ≠ 0 ? tm : fm)`; `tm`/`fm` nil means the constant `ct`/`cf`.
-    static func ifMask(_ c: DPtr, _ mc: MPtr, _ tm: MPtr?, _ ct: UInt8, _ fm: MPtr?, _ cf: UInt8, _ r: MMut, _ n: Int) {
-        for i in 0..<n {
-            let nz: UInt8 = c[i] != 0 ? 1 : 0
-            let tv = tm.map { $0[i] } ?? ct
-            let fv = fm.map { $0[i] } ?? cf
-            r[i] = mc[i] & ((nz & tv) | ((nz ^ 1) & fv))
+    /// IF's presence: `mc & (c ≠ 0 ? ct : fm)`; `fm` nil means the constant `cf`.
+    static func ifMask(_ c: DPtr, _ mc: MPtr, _ ct: UInt8, _ fm: MPtr?, _ cf: UInt8, _ r: MMut, _ n: Int) {
+        if let fm {
+            for i in 0..<n {
+                let nz: UInt8 = c[i] != 0 ? 1 : 0
+                r[i] = mc[i] & ((nz & ct) | ((nz ^ 1) & fm[i]))
+            }
+        } else {
+            for i in 0..<n {
+                let nz: UInt8 = c[i] != 0 ? 1 : 0
+                r[i] = mc[i] & ((nz & ct) | ((nz ^ 1) & cf))
+            }
         }
     }
 

@@ -85,13 +85,11 @@ extension MathRuntime {
         case .alias(let i): outMask = columns[i]!.mask
         default: outMask = MathBuffer<UInt8>(uninitialized: n)
         }
-        let block = g.ops.count == 1 ? n : 4096
+        let block = g.ops.count == 1 ? n : 2048
         let width = Swift.min(block, n)
         let scratchV = MathBuffer<Double>(uninitialized: Swift.max(1, g.tempCount) * width)
         let scratchM = MathBuffer<UInt8>(uninitialized: Swift.max(1, g.tempCount) * width)
-        let zerosV = MathBuffer<Double>(repeating: 0, count: width)
-        let zerosM = MathBuffer<UInt8>(repeating: 0, count: width)
-        let onesM = MathBuffer<UInt8>(repeating: 1, count: width)
+        let (zerosV, zerosM, onesM) = blockConstants(width)
 
         var lo = 0
         while lo < n {
@@ -153,7 +151,7 @@ extension MathRuntime {
                     var ct: UInt8 = 1
                     if case .scalar(nil) = p.operands[1] { ct = 0 }
                     MathKernels.ifValues(cv!, tv, st, fv, sf, outV, len)
-                    if let outM { MathKernels.ifMask(cv!, cm!, nil, ct, fm, cf, outM, len) }
+                    if let outM { MathKernels.ifMask(cv!, cm!, ct, fm, cf, outM, len) }
                 }
                 if p.applyMask {
                     let m: MPtr?
@@ -172,6 +170,16 @@ extension MathRuntime {
         }
         return MathColumn(values: outValues, mask: outMask, dense: root.mode == .dense, bound: root.bound,
                           period: period, origin: root.origin, label: root.label)
+    }
+
+    /// Zero values, zero mask and all-ones mask blocks of at least `width` slots (read-only,
+    /// shared by every group of the evaluation).
+    private mutating func blockConstants(_ width: Int) -> (MathBuffer<Double>, MathBuffer<UInt8>, MathBuffer<UInt8>) {
+        if let c = blockConstantsCache, c.0.count >= width { return c }
+        let c = (MathBuffer<Double>(repeating: 0, count: width), MathBuffer<UInt8>(repeating: 0, count: width),
+                 MathBuffer<UInt8>(repeating: 1, count: width))
+        blockConstantsCache = c
+        return c
     }
 
     /// Decides, per op, mask handling, the NaN/Inf check and bounds from the actual operands
@@ -268,7 +276,12 @@ extension MathRuntime {
                     default: falseMode = mode(p.operands[2]); falseValueNonZero = true
                     }
                 }
-                p.mode = (mc == .dense && !trueKilled && falseMode == .dense) ? .dense : .computed
+                if !trueKilled && falseMode == .dense {
+                    // Both branches give a value wherever the condition has one: its mask.
+                    p.mode = mc
+                } else {
+                    p.mode = .computed
+                }
                 p.applyMask = p.mode != .dense && falseValueNonZero
                 p.bound = Swift.max(bound(p.operands[1]), p.operands.count > 2 ? bound(p.operands[2]) : 0)
             }
