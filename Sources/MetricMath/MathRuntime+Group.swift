@@ -150,8 +150,9 @@ extension MathRuntime {
                     }
                     var ct: UInt8 = 1
                     if case .scalar(nil) = p.operands[1] { ct = 0 }
-                    MathKernels.ifValues(cv!, tv, st, fv, sf, outV, len)
+                    // Mask first: the values may be written over the condition (in place).
                     if let outM { MathKernels.ifMask(cv!, cm!, ct, fm, cf, outM, len) }
+                    MathKernels.ifValues(cv!, tv, st, fv, sf, outV, len)
                 }
                 if p.applyMask {
                     let m: MPtr?

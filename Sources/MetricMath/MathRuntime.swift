@@ -173,7 +173,9 @@ struct MathRuntime {
         if program.usesGrid {
             for s in all where s.period > 0 { periods.insert(s.period) }
             periods.formUnion(program.staticGridPeriods)
-            if program.needsDefaultGrid { periods.insert(context.defaultPeriod) }
+            // The default period also labels empty results (FIRST of an empty array, a
+            // reduction of no members), which FILL/TIME_SERIES may then fill.
+            periods.insert(context.defaultPeriod)
         }
         grid = try MathRuntime.buildGrid(all.compactMap(\.input), periods.sorted().map { context.grid($0) })
         for (row, s) in metrics { regs[row] = .series(load(s)) }
