@@ -176,6 +176,8 @@ struct MathCompiler {
             case .binary(let op, let a, let b):
                 instructions.append(MathInstr(dst: dst, op: .scalarBinary(op, reg(a), reg(b))))
             case .array(let elements):
+                // A string array (DB_PERF_INSIGHTS) is only an argument, never a value.
+                if case .stringArray = infos[n].type { continue }
                 instructions.append(MathInstr(dst: dst, op: .arrayLiteral(elements.map(reg))))
             case .call(_, let args):
                 guard let f = infos[n].function, let op = callOp(f, args, infos, infos[n], reg, gridPeriod) else { continue }

@@ -300,7 +300,7 @@ struct MathRuntime {
             }
         case .points(let ts, let v):
             var order = Array(ts.indices)
-            if !zip(ts, ts.dropFirst()).allSatisfy({ $0 <= $1 }) { order.sort { ts[$0] < ts[$1] } }
+            if !zip(ts, ts.dropFirst()).allSatisfy({ $0 <= $1 }) { order.sort { (ts[$0], $0) < (ts[$1], $1) } }
             scatter(&col, count: order.count, time: { ts[order[$0]] }, value: { v[order[$0]] })
         }
         return col
