@@ -124,7 +124,8 @@ let end = { (s: Shape) in t0 + Int64(s.points * period) }
 var results: [(caseName: String, shape: String, mpts: Double)] = []
 print("Graphshot metric-math evaluator (release), million points per second")
 print(String(repeating: "-", count: 72))
-for (shapeIndex, shape) in shapes.enumerated() where onlyShape == nil || onlyShape == shapeIndex {
+let anyCase = only.map { name in cases.contains { $0.name == name } } ?? true
+for (shapeIndex, shape) in shapes.enumerated() where anyCase && (onlyShape == nil || onlyShape == shapeIndex) {
     let dense = makeInputs(shape, sparse: false)
     let sparse = cases.contains { $0.sparseInputs } ? makeInputs(shape, sparse: true) : MathInputs()
     let context = MathContext(start: t0, end: end(shape), defaultPeriod: period)

@@ -152,6 +152,17 @@ struct MathChecker {
         }
     }
 
+    /// Case-sensitive substring test on Unicode scalars (METRICS('…') filter, §6).
+    static func contains(_ text: String, _ part: String) -> Bool {
+        let t = Array(text.unicodeScalars), p = Array(part.unicodeScalars)
+        guard !p.isEmpty else { return true }
+        guard p.count <= t.count else { return false }
+        for start in 0...(t.count - p.count) where t[start] == p[0] {
+            if t[start..<(start + p.count)].elementsEqual(p) { return true }
+        }
+        return false
+    }
+
     /// The position of a `SELECT <word>` inside a math expression, if any.
     static func embeddedSelect(_ tokens: [MathToken]) -> Int? {
         for (k, t) in tokens.enumerated() {
@@ -248,6 +259,13 @@ struct MathChecker {
     // MARK: types
 
     mutating func typeRows(_ order: [Int]) {
+        // What the typer needs from the other rows, kept outside `checked` so updating a row
+        // never copies every other row.
+        var scope = TypingScope(
+            rowIds: rows.map(\.id),
+            metricPeriods: checked.map { if case .metric(let p) = $0.content { return p } else { return nil } },
+            resultTypes: checked.map(\.resultType),
+            searchCallCount: 0)
         for i in order {
             // A row that uses a failed row is not checked further (its root cause is reported).
             if errors[i] != nil || checked[i].rowDependencies.contains(where: { errors[$0] != nil }) { continue }
@@ -255,10 +273,12 @@ struct MathChecker {
             case .metric: break
             case .insights:
                 checked[i].resultType = .array(count: nil)
+                scope.resultTypes[i] = .array(count: nil)
             case .math(let ast, var infos, let period):
                 var metricDeps: Set<Int> = []
                 for dep in checked[i].rowDependencies { metricDeps.formUnion(checked[dep].metricDependencies) }
-                var typer = NodeTyper(checker: self, row: i, ast: ast, infos: infos)
+                scope.searchCallCount = searchCalls.count
+                var typer = NodeTyper(scope: scope, row: i, ast: ast, infos: infos)
                 if let error = typer.run() {
                     errors[i] = error
                     continue
@@ -270,6 +290,7 @@ struct MathChecker {
                 checked[i].metricDependencies = metricDeps.sorted()
                 let result = infos[ast.root].type
                 checked[i].resultType = result
+                scope.resultTypes[i] = result
                 switch result {
                 case .series, .array: break
                 default:
@@ -288,9 +309,19 @@ struct MathChecker {
     }
 }
 
+/// Facts about the request's rows that typing one row needs.
+struct TypingScope {
+    var rowIds: [String]
+    /// The period of each metric row; nil for expression rows.
+    var metricPeriods: [Int?]
+    /// Result types of rows typed so far.
+    var resultTypes: [MathType]
+    var searchCallCount: Int
+}
+
 /// Types the nodes of one expression, children before parents.
 struct NodeTyper {
-    let checker: MathChecker
+    let scope: TypingScope
     let row: Int
     let ast: MathAST
     var infos: [MathNodeInfo]
@@ -298,11 +329,11 @@ struct NodeTyper {
     var newSearchCalls: [MathSearchCall] = []
     var error: MathError?
 
-    init(checker: MathChecker, row: Int, ast: MathAST, infos: [MathNodeInfo]) {
-        self.checker = checker; self.row = row; self.ast = ast; self.infos = infos
+    init(scope: TypingScope, row: Int, ast: MathAST, infos: [MathNodeInfo]) {
+        self.scope = scope; self.row = row; self.ast = ast; self.infos = infos
     }
 
-    var rowId: String { checker.rows[row].id }
+    var rowId: String { scope.rowIds[row] }
 
     mutating func run() -> MathError? {
         for n in ast.nodes.indices {
@@ -336,7 +367,7 @@ struct NodeTyper {
             case .metric(let m):
                 infos[n].type = .series; metricRowsUsed.insert(m)
             case .expression(let e):
-                infos[n].type = checker.checked[e].resultType
+                infos[n].type = scope.resultTypes[e]
             case .insights:
                 infos[n].type = .array(count: nil)
             case nil:
@@ -492,8 +523,9 @@ struct NodeTyper {
                 return invalid(name, pos)
             }
             var selected: [Int] = []
-            for (r, c) in checker.checked.enumerated() {
-                if case .metric = c.content, filter.map({ c.id.contains($0) }) ?? true { selected.append(r) }
+            for (r, period) in scope.metricPeriods.enumerated() where period != nil {
+                if let filter, !MathChecker.contains(scope.rowIds[r], filter) { continue }
+                selected.append(r)
             }
             infos[n].metricRows = selected
             metricRowsUsed.formUnion(selected)
@@ -503,7 +535,7 @@ struct NodeTyper {
             infos[n].type = .series
         case .period:
             guard types.count == 1 else { return invalid(name, pos) }
-            guard case .metric(let m) = infos[args[0]].ref, case .metric(let p) = checker.checked[m].content else {
+            guard case .metric(let m) = infos[args[0]].ref, let p = scope.metricPeriods[m] else {
                 return fail(.periodRequiresMetric, pos, "PERIOD requires a metric")
             }
             infos[n].type = .scalar
@@ -566,7 +598,7 @@ struct NodeTyper {
                   MathScalar.isValidPeriod(Int(p)) else { return invalid("SEARCH", pos) }
             period = Int(p)
         }
-        infos[n].searchIndex = checker.searchCalls.count + newSearchCalls.count
+        infos[n].searchIndex = scope.searchCallCount + newSearchCalls.count
         newSearchCalls.append(MathSearchCall(
             index: infos[n].searchIndex!, rowId: rowId, query: query.value, rawQuery: query.raw,
             statistic: stat.value, period: period, position: pos))

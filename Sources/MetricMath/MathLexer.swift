@@ -62,10 +62,22 @@ struct MathLexer {
     }
 
     private func text(_ range: Range<Int>) -> String {
+        if scalars[range].allSatisfy(\.isASCII) {
+            return String(decoding: scalars[range].map { UInt8(truncatingIfNeeded: $0.value) }, as: UTF8.self)
+        }
         var s = String.UnicodeScalarView()
         s.append(contentsOf: scalars[range])
         return String(s)
     }
+
+    private static let twoCharacterSymbols: [(Unicode.Scalar, Unicode.Scalar, MathSymbol)] = [
+        ("=", "=", .equal), ("!", "=", .notEqual), ("<", "=", .lessEqual), (">", "=", .greaterEqual),
+        ("&", "&", .and), ("|", "|", .or),
+    ]
+    private static let oneCharacterSymbols: [Unicode.Scalar: MathSymbol] = [
+        "+": .plus, "-": .minus, "*": .star, "/": .slash, "^": .caret, "<": .less, ">": .greater,
+        "(": .leftParen, ")": .rightParen, "[": .leftBracket, "]": .rightBracket, ",": .comma,
+    ]
 
     mutating func next() throws(MathSyntaxError) -> MathToken {
         while let c = peek(), c == " " || c == "\t" || c == "\r" || c == "\n" { index += 1 }
@@ -84,22 +96,15 @@ struct MathLexer {
         if c == "'" || MathLexer.isDoubleQuote(c) {
             return try string(start, singleQuoted: c == "'")
         }
-        let two: [(String, MathSymbol)] = [
-            ("==", .equal), ("!=", .notEqual), ("<=", .lessEqual), (">=", .greaterEqual), ("&&", .and), ("||", .or),
-        ]
         if let d = peek(1) {
-            for (spelling, symbol) in two where spelling.unicodeScalars.first == c && spelling.unicodeScalars.last == d {
+            for (a, b, symbol) in MathLexer.twoCharacterSymbols where a == c && b == d {
                 index += 2
-                return MathToken(kind: .symbol(symbol), position: start, text: spelling)
+                return MathToken(kind: .symbol(symbol), position: start, text: symbol.rawValue)
             }
         }
-        let one: [Unicode.Scalar: MathSymbol] = [
-            "+": .plus, "-": .minus, "*": .star, "/": .slash, "^": .caret, "<": .less, ">": .greater,
-            "(": .leftParen, ")": .rightParen, "[": .leftBracket, "]": .rightBracket, ",": .comma,
-        ]
-        if let symbol = one[c] {
+        if let symbol = MathLexer.oneCharacterSymbols[c] {
             index += 1
-            return MathToken(kind: .symbol(symbol), position: start, text: String(Character(c)))
+            return MathToken(kind: .symbol(symbol), position: start, text: symbol.rawValue)
         }
         throw MathSyntaxError(position: start, detail: "unexpected \"\(Character(c))\"")
     }

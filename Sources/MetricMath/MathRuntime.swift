@@ -235,9 +235,16 @@ struct MathRuntime {
                 pointCount += r.count
             }
             for ts in sparse where ok {
+                // Sorted input on the grid: consecutive points usually differ by one step,
+                // so the division (slow) runs only at gaps.
+                var prev = Int64.min
                 for t in ts {
-                    let d = t.subtractingReportingOverflow(origin)
-                    guard !d.overflow, d.partialValue % step == 0 else { ok = false; break }
+                    let fast = prev != Int64.min && t &- prev == step && t > prev
+                    if !fast {
+                        let d = t.subtractingReportingOverflow(origin)
+                        guard !d.overflow, d.partialValue % step == 0 else { ok = false; break }
+                    }
+                    prev = t
                     lo = Swift.min(lo, t); hi = Swift.max(hi, t)
                 }
                 pointCount += ts.count
@@ -299,9 +306,19 @@ struct MathRuntime {
                 scatter(&col, count: v.count, time: { start &+ Int64($0) &* period }, value: { src[$0] })
             }
         case .points(let ts, let v):
-            var order = Array(ts.indices)
-            if !zip(ts, ts.dropFirst()).allSatisfy({ $0 <= $1 }) { order.sort { (ts[$0], $0) < (ts[$1], $1) } }
-            scatter(&col, count: order.count, time: { ts[order[$0]] }, value: { v[order[$0]] })
+            var sorted = true
+            ts.withUnsafeBufferPointer { t in
+                for i in t.indices.dropFirst() where t[i - 1] > t[i] { sorted = false; break }
+            }
+            if sorted {
+                ts.withUnsafeBufferPointer { t in
+                    v.withUnsafeBufferPointer { x in scatter(&col, count: t.count, time: { t[$0] }, value: { x[$0] }) }
+                }
+            } else {
+                // Stable, so the last of repeated timestamps wins.
+                let order = ts.indices.sorted { (ts[$0], $0) < (ts[$1], $1) }
+                scatter(&col, count: order.count, time: { ts[order[$0]] }, value: { v[order[$0]] })
+            }
         }
         return col
     }
@@ -313,13 +330,20 @@ struct MathRuntime {
         var present = 0
         var cursor = 0
         let vals = col.values.base, mask = col.mask.base
+        var lastT = Int64.min, lastSlot = -1
         for k in 0..<count {
             let x = value(k)
             guard Swift.abs(x) < .infinity else { continue }
             let t = time(k)
             let slot: Int?
             if grid.step > 0 {
-                slot = grid.index(of: t)
+                // Ascending points one step apart need no division.
+                if lastSlot >= 0 && t &- lastT == grid.step && t > lastT && lastSlot + 1 < n {
+                    slot = lastSlot + 1
+                } else {
+                    slot = grid.index(of: t)
+                }
+                if let s = slot { lastT = t; lastSlot = s }
             } else {
                 while cursor < grid.stamps.count && grid.stamps[cursor] < t { cursor += 1 }
                 slot = cursor < grid.stamps.count && grid.stamps[cursor] == t ? cursor : grid.index(of: t)
