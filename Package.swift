@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "graphshot", targets: ["graphshot"]),
         .executable(name: "graphshot-bench", targets: ["GraphshotBench"]),
         .executable(name: "graphshot-store-bench", targets: ["StoreBench"]),
+        .executable(name: "graphshot-math-bench", targets: ["MathBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -73,6 +74,8 @@ let package = Package(
         ),
         .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
         .executableTarget(name: "StoreBench", dependencies: ["MetricStore", "MetricQuery", "ChartCore"]),
+        // Metric-math throughput (million points/s); compare with scripts/bench-math-numpy.py.
+        .executableTarget(name: "MathBench", dependencies: ["MetricMath", "ChartCore"]),
         // Test helpers: golden files, pixel diff, fixtures.
         .target(
             name: "ChartTestSupport",
