@@ -1,4 +1,5 @@
 import ChartCore
+import MetricMath
 
 /// GetMetricData in Swift: the same queries, validation and answers as CloudWatch's API
 /// (api.md §7.2), over any `MetricDataSource`.
@@ -15,7 +16,11 @@ import ChartCore
 ///   computed but left out.
 /// - `MaxDatapoints` bounds each query's buckets (newest kept, `PartialData`); there is no
 ///   pagination, so `NextToken` is never returned.
-/// - A MetricStat result without a `Label` is labelled with the metric name.
+/// - A MetricStat result without a `Label` is labelled with the metric name; labels with
+///   `${…}` tokens are rendered per series (metric-widget.md §3.8) in `LabelOptions.Timezone`.
+/// - Expressions (math, SEARCH, Metrics Insights) run through `MathQuery`: syntax, type and
+///   reference errors fail the call with `InvalidParameterValue` (`Error in expression e1: …`);
+///   run-time problems mark only the affected result (metric-math.md §2).
 public enum GetMetricData {
     /// Most queries in one call (metrics and expressions together).
     public static let maxQueries = 500
@@ -29,29 +34,86 @@ public enum GetMetricData {
         _ input: GetMetricDataInput, source: some MetricDataSource, now: EpochSeconds
     ) throws(CloudWatchAPIError) -> GetMetricDataOutput {
         let plan = try validate(input)
-        let request = MetricDataRequest(
-            queries: plan.metricQueries, start: input.startTime, end: input.endTime, now: now,
-            maxDatapoints: plan.maxDatapoints)
-        let answers: [MetricDataResult]
-        do {
-            answers = try source.getMetricData(request)
-        } catch {
-            throw CloudWatchAPIError(.internalServiceError, "the metric data source failed: \(error)")
+        let timeZone: DisplayTimeZone
+        if let tz = input.labelTimezone {
+            guard let parsed = DisplayTimeZone(parsing: tz) else {
+                throw CloudWatchAPIError(.invalidParameterValue, "LabelOptions.Timezone: \"\(tz)\" is not a time zone (use +HHMM or -HHMM)")
+            }
+            timeZone = parsed
+        } else {
+            timeZone = .utc
         }
-        let byId = Dictionary(answers.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        let (start, end, budget) = (input.startTime, input.endTime, plan.maxDatapoints)
+        let outcome: MathQueryResult
+        do {
+            outcome = try MathQuery.run(
+                rows: plan.rows, start: start, end: end, now: now, source: source, maxDatapoints: budget,
+                defaultPeriod: 300,
+                grid: { period in BucketAlignment.grid(start: start, end: end, period: period, now: now).keepingNewest(budget) })
+        } catch {
+            switch error {
+            case .invalidExpression: throw CloudWatchAPIError(.invalidParameterValue, error.description)
+            case .dataSource: throw CloudWatchAPIError(.internalServiceError, error.description)
+            }
+        }
         var results: [MetricDataResultOutput] = []
         for query in input.queries where query.returnData {
-            guard let stat = query.metricStat else { continue }
-            let answer = byId[query.id] ?? MetricDataResult(
-                id: query.id, status: .internalError, messages: ["the data source returned no result for \(query.id)"])
-            results.append(output(answer, label: query.label ?? stat.metric.name, scanBy: input.scanBy))
+            if let stat = query.metricStat {
+                let answer = outcome.metrics[query.id] ?? MetricDataResult(id: query.id, status: .internalError)
+                var label = query.label ?? stat.metric.name
+                let template = DynamicLabel.parse(label)
+                if template.hasTokens {
+                    label = template.render(context: DynamicLabelContext(
+                        timestamps: answer.timestamps, values: answer.values, range: start..<end, now: now,
+                        timeZone: timeZone, defaultLabel: stat.metric.name, metric: stat.metric, stat: stat.stat,
+                        period: stat.period))
+                }
+                results.append(output(answer, label: label, scanBy: input.scanBy))
+            } else if let row = outcome.expressions[query.id] {
+                results.append(contentsOf: expressionOutputs(row, query: query, range: start..<end, now: now, timeZone: timeZone, scanBy: input.scanBy))
+            }
         }
         return GetMetricDataOutput(results: results)
     }
 
+    /// The results of one expression row: one per series it produced, all with the row's id
+    /// (as CloudWatch answers SEARCH). Labels: an expression yielding one series is labelled
+    /// with its `Label`, else its id; each member of an array gets `"<Label> <member label>"`,
+    /// or just the member label when the query has no `Label` [REC: what GetMetricData users
+    /// see for SEARCH]. Dynamic labels are rendered per series. A row that produced no series
+    /// still answers one empty result, so every returned id is accounted for.
+    static func expressionOutputs(
+        _ row: EvaluatedRow, query: MetricDataQueryInput, range: Range<EpochSeconds>, now: EpochSeconds,
+        timeZone: DisplayTimeZone, scanBy: ScanOrder
+    ) -> [MetricDataResultOutput] {
+        let template = query.label.map(DynamicLabel.parse)
+        guard !row.series.isEmpty else {
+            let answer = MetricDataResult(id: row.id, status: row.status, messages: row.messages)
+            return [output(answer, label: query.label ?? row.id, scanBy: scanBy)]
+        }
+        return row.series.map { s in
+            let member = s.memberLabel ?? ""
+            let fallback = row.isArray ? (member.isEmpty ? row.id : member) : row.id
+            var label: String
+            if let template, template.hasTokens {
+                label = template.render(context: DynamicLabelContext(
+                    timestamps: s.timestamps, values: s.values, range: range, now: now, timeZone: timeZone,
+                    defaultLabel: fallback, metric: s.metric, stat: s.stat, period: s.period))
+            } else if let given = query.label {
+                label = row.isArray ? (given.isEmpty ? member : (member.isEmpty ? given : given + " " + member)) : given
+            } else {
+                label = fallback
+            }
+            if label.isEmpty { label = row.id }
+            let answer = MetricDataResult(
+                id: row.id, timestamps: s.timestamps, values: s.values, status: row.status, messages: row.messages)
+            return output(answer, label: label, scanBy: scanBy)
+        }
+    }
+
     /// What a validated request asks the data source for.
     struct Plan {
-        var metricQueries: [MetricStatQuery]
+        var rows: [QueryRow]
         var maxDatapoints: Int
     }
 
@@ -73,7 +135,7 @@ public enum GetMetricData {
             throw CloudWatchAPIError(.invalidParameterValue, "MaxDatapoints: must be at least 1")
         }
         var seen: [String: Int] = [:]
-        var metricQueries: [MetricStatQuery] = []
+        var rows: [QueryRow] = []
         for (index, query) in input.queries.enumerated() {
             let member = "MetricDataQueries.member.\(index + 1)"
             guard CloudWatchRules.isValidId(query.id) else {
@@ -96,7 +158,7 @@ public enum GetMetricData {
                 throw CloudWatchAPIError(
                     .invalidParameterCombination, "\(member): MetricStat and Expression cannot both be set")
             case (.some(let stat), nil):
-                metricQueries.append(try metricQuery(query.id, stat, member: member))
+                rows.append(QueryRow(id: query.id, source: .metric(try metricQuery(query.id, stat, member: member))))
             case (nil, .some(let expression)):
                 let length = expression.unicodeScalars.count
                 guard length >= 1, length <= maxExpressionLength else {
@@ -104,14 +166,13 @@ public enum GetMetricData {
                         .validationError,
                         "\(member).Expression: must be 1 to \(maxExpressionLength) characters (found \(length))")
                 }
-                throw CloudWatchAPIError(
-                    .invalidParameterValue, "\(member).Expression: metric math is not available in this build")
-            }
-            if let period = query.period, !CloudWatchRules.isValidPeriod(period) {
-                throw CloudWatchAPIError(.invalidParameterValue, "\(member).Period: " + periodMessage(period))
+                if let period = query.period, !CloudWatchRules.isValidPeriod(period) {
+                    throw CloudWatchAPIError(.invalidParameterValue, "\(member).Period: " + periodMessage(period))
+                }
+                rows.append(QueryRow(id: query.id, source: .expression(expression, period: query.period)))
             }
         }
-        return Plan(metricQueries: metricQueries, maxDatapoints: maxDatapoints)
+        return Plan(rows: rows, maxDatapoints: maxDatapoints)
     }
 
     static func metricQuery(_ id: String, _ stat: MetricStatInput, member: String) throws(CloudWatchAPIError) -> MetricStatQuery {

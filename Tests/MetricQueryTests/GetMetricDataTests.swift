@@ -121,3 +121,70 @@ import Testing
         #expect(series[0].values == [15, 30, 50])
     }
 }
+
+@Suite struct GetMetricDataMathTests {
+    static let t0: EpochSeconds = 1_709_280_000  // 2024-03-01T08:00:00Z, grid t0…t5 at 60 s
+    static let a = MetricIdentity(namespace: "App", name: "Errors", dimensions: [.init(name: "Service", value: "api")])
+    static let b = MetricIdentity(namespace: "App", name: "Errors", dimensions: [.init(name: "Service", value: "web")])
+    static let store = InMemoryMetricStore([
+        MetricDatum(metric: a, timestamp: t0 + 60, value: 10),
+        MetricDatum(metric: a, timestamp: t0 + 180, value: 30),
+        MetricDatum(metric: b, timestamp: t0 + 60, value: 2),
+        MetricDatum(metric: b, timestamp: t0 + 120, value: 4),
+    ])
+
+    static func run(_ queries: [MetricDataQueryInput]) throws -> GetMetricDataOutput {
+        try GetMetricData.run(
+            GetMetricDataInput(queries: queries, startTime: t0, endTime: t0 + 360, scanBy: .timestampAscending),
+            source: store, now: t0 + 3600)
+    }
+
+    static let m1 = MetricDataQueryInput(id: "m1", metricStat: MetricStatInput(metric: a, period: 60, stat: "Sum"), returnData: false)
+    static let m2 = MetricDataQueryInput(id: "m2", metricStat: MetricStatInput(metric: b, period: 60, stat: "Sum"), returnData: false)
+
+    @Test func evaluatesTheSpecVectors() throws {
+        let out = try Self.run([Self.m1, Self.m2,
+            MetricDataQueryInput(id: "sum", expression: "m1 + m2"),
+            MetricDataQueryInput(id: "fill", expression: "FILL(m1, 0)", label: "filled"),
+            MetricDataQueryInput(id: "div", expression: "m1 / m2")])
+        #expect(out.results.map(\.id) == ["sum", "fill", "div"])
+        #expect(out.results[0].timestamps == [Self.t0 + 60, Self.t0 + 120, Self.t0 + 180])
+        #expect(out.results[0].values == [12, 4, 30])
+        #expect(out.results[0].label == "sum")
+        #expect(out.results[1].values == [0, 10, 0, 30, 0, 0])
+        #expect(out.results[1].label == "filled")
+        #expect(out.results[2].values == [5, 0])
+    }
+
+    @Test func searchReturnsOneResultPerSeriesLabelledByDimension() throws {
+        let out = try Self.run([MetricDataQueryInput(id: "s", expression: "SEARCH('{App,Service} MetricName=\"Errors\"', 'Sum', 60)")])
+        #expect(out.results.map(\.id) == ["s", "s"])
+        #expect(out.results.map(\.label) == ["api", "web"])
+        #expect(out.results[1].values == [2, 4])
+        let labelled = try Self.run([MetricDataQueryInput(id: "s", expression: "SUM(SEARCH('{App,Service} Errors', 'Sum', 60))", label: "all")])
+        #expect(labelled.results.map(\.label) == ["all"])
+        #expect(labelled.results[0].values == [12, 4, 30])
+    }
+
+    @Test func dynamicLabelsRenderPerSeries() throws {
+        let out = try Self.run([MetricDataQueryInput(
+            id: "s", expression: "SEARCH('{App,Service} Errors', 'Sum', 60)", label: "${PROP('Dim.Service')} max ${MAX}")])
+        #expect(out.results.map(\.label) == ["api max 30", "web max 4"])
+    }
+
+    @Test func expressionErrorsFailTheCallWithThePosition() {
+        #expect(throws: CloudWatchAPIError(.invalidParameterValue, "Error in expression e1: Unrecognized identifier m9")) {
+            try Self.run([Self.m1, MetricDataQueryInput(id: "e1", expression: "m9 * 2")])
+        }
+        #expect {
+            try Self.run([Self.m1, MetricDataQueryInput(id: "e1", expression: "m1 +* 2")])
+        } throws: { error in
+            (error as? CloudWatchAPIError)?.message.hasPrefix("Error in expression e1: Syntax error at position 4") == true
+        }
+        #expect {
+            try Self.run([MetricDataQueryInput(id: "e1", expression: "SEARCH('{App', 'Sum')")])
+        } throws: { error in
+            (error as? CloudWatchAPIError)?.message.contains("Invalid SEARCH query") == true
+        }
+    }
+}
