@@ -28,6 +28,9 @@ public struct WidgetError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicateId
         /// `start` is not before `end`.
         case invalidTimeRange
+        /// A metric math, SEARCH or Metrics Insights expression that does not parse or check
+        /// (`metrics[2]: Error in expression e1: Syntax error at position 4`).
+        case invalidExpression
         /// `timezone` names a zone (`Area/Location`) that the time-zone rules do not know.
         case unknownTimeZone
     }
