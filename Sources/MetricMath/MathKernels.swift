@@ -36,8 +36,24 @@ enum KOr: BinaryKernelOp {
     @inline(__always) static func f(_ x: Double, _ y: Double) -> Double { (x != 0 || y != 0) ? 1 : 0 }
 }
 
+/// One operand of a fused loop: a vector, a scalar, or a nested operation.
+protocol KSource { func at(_ i: Int) -> Double }
+struct KVector: KSource {
+    let p: DPtr
+    @inline(__always) func at(_ i: Int) -> Double { p[i] }
+}
+struct KScalar: KSource {
+    let v: Double
+    @inline(__always) func at(_ i: Int) -> Double { v }
+}
+struct KNested<O: BinaryKernelOp, A: KSource, B: KSource>: KSource {
+    let a: A, b: B
+    @inline(__always) func at(_ i: Int) -> Double { O.f(a.at(i), b.at(i)) }
+}
+
 protocol UnaryKernelOp { static func f(_ x: Double) -> Double }
-enum KNeg: UnaryKernelOp { @inline(__always) static func f(_ x: Double) -> Double { -x } }
+/// `0 − x` rather than `−x`, so a missing slot (0) stays +0 and never becomes −0.
+enum KNeg: UnaryKernelOp { @inline(__always) static func f(_ x: Double) -> Double { 0 - x } }
 enum KAbs: UnaryKernelOp { @inline(__always) static func f(_ x: Double) -> Double { Swift.abs(x) } }
 enum KCeil: UnaryKernelOp { @inline(__always) static func f(_ x: Double) -> Double { x.rounded(.up) } }
 enum KFloor: UnaryKernelOp { @inline(__always) static func f(_ x: Double) -> Double { x.rounded(.down) } }
@@ -105,6 +121,52 @@ enum MathKernels {
         case .greaterEqual: go(KGe.self)
         case .and: go(KAnd.self)
         case .or: go(KOr.self)
+        }
+    }
+
+    // MARK: fused pairs
+
+    /// `r = outer(inner(ia, ib), other)` (or `outer(other, inner(…))` when `!innerLeft`) in
+    /// one pass, for `+ - *` pairs such as `m1 + m2 * 2`: the intermediate never reaches
+    /// memory. Returns false for operator pairs it does not cover. Each operand is a vector,
+    /// or the scalar beside it when the pointer is nil.
+    static func fusedPair(
+        outer: MathBinaryOp, inner: MathBinaryOp, _ ia: DPtr?, _ sa: Double, _ ib: DPtr?, _ sb: Double,
+        _ other: DPtr?, _ so: Double, innerLeft: Bool, _ r: DMut, _ n: Int
+    ) -> Bool {
+        func run<O: BinaryKernelOp, A: KSource, B: KSource>(_: O.Type, _ a: A, _ b: B) {
+            for i in 0..<n { r[i] = O.f(a.at(i), b.at(i)) }
+        }
+        func withOther<O: BinaryKernelOp, N: KSource>(_ o: O.Type, _ nested: N) {
+            switch (other, innerLeft) {
+            case let (p?, true): run(o, nested, KVector(p: p))
+            case let (p?, false): run(o, KVector(p: p), nested)
+            case (nil, true): run(o, nested, KScalar(v: so))
+            case (nil, false): run(o, KScalar(v: so), nested)
+            }
+        }
+        func withInner<O2: BinaryKernelOp, O1: BinaryKernelOp>(_ o2: O2.Type, _ o1: O1.Type) {
+            switch (ia, ib) {
+            case let (a?, b?): withOther(o2, KNested<O1, KVector, KVector>(a: KVector(p: a), b: KVector(p: b)))
+            case let (a?, nil): withOther(o2, KNested<O1, KVector, KScalar>(a: KVector(p: a), b: KScalar(v: sb)))
+            case let (nil, b?): withOther(o2, KNested<O1, KScalar, KVector>(a: KScalar(v: sa), b: KVector(p: b)))
+            case (nil, nil): withOther(o2, KScalar(v: O1.f(sa, sb)))
+            }
+        }
+        func withOuter<O2: BinaryKernelOp>(_ o2: O2.Type) -> Bool {
+            switch inner {
+            case .add: withInner(o2, KAdd.self)
+            case .subtract: withInner(o2, KSub.self)
+            case .multiply: withInner(o2, KMul.self)
+            default: return false
+            }
+            return true
+        }
+        switch outer {
+        case .add: return withOuter(KAdd.self)
+        case .subtract: return withOuter(KSub.self)
+        case .multiply: return withOuter(KMul.self)
+        default: return false
         }
     }
 
@@ -371,7 +433,12 @@ enum MathKernels {
 
     /// FILL(x, scalar) when every slot is a bucket of x's grid: `r = m ? v : s`.
     static func fillScalarEverywhere(_ v: DPtr, _ m: MPtr, _ s: Double, _ r: DMut, _ n: Int) {
-        for i in 0..<n { r[i] = v[i] + s * Double(m[i] ^ 1) }
+        if s == 0 {
+            // Missing slots already hold 0 (`+ 0` turns a stray −0 into +0).
+            for i in 0..<n { r[i] = v[i] + 0 }
+        } else {
+            for i in 0..<n { r[i] = v[i] + s * Double(m[i] ^ 1) }
+        }
     }
 
     // MARK: conversions

@@ -30,6 +30,10 @@ struct EWPlan {
     var origin: MathSeriesOrigin = .computed
     var label: String?
     var hasOrigin = false
+    /// The values are computed by the next op in one fused loop (see `fuseInto`).
+    var fusedIntoNext = false
+    /// This op computes the previous op's values inline (`MathKernels.fusedPair`).
+    var fusesPrevious = false
 }
 
 extension MathRuntime {
@@ -130,7 +134,17 @@ extension MathRuntime {
                 case .binary(let bop):
                     let (av, am, sa) = vec(p.operands[0])
                     let (bv, bm, sb) = vec(p.operands[1])
-                    MathKernels.binary(bop, av, sa, bv, sb, outV, len)
+                    if p.fusesPrevious, case .binary(let inner) = g.ops[k - 1].code {
+                        let q = plans[k - 1]
+                        let (iav, _, isa) = vec(q.operands[0])
+                        let (ibv, _, isb) = vec(q.operands[1])
+                        let innerLeft: Bool = { if case .op(k - 1) = p.operands[0] { return true } else { return false } }()
+                        let (ov, so) = innerLeft ? (bv, sb) : (av, sa)
+                        _ = MathKernels.fusedPair(outer: bop, inner: inner, iav, isa, ibv, isb, ov, so,
+                                                  innerLeft: innerLeft, outV, len)
+                    } else if !p.fusedIntoNext {
+                        MathKernels.binary(bop, av, sa, bv, sb, outV, len)
+                    }
                     if let outM {
                         if let am, let bm { MathKernels.maskOr(am, bm, outM, len) }
                         else if let m = am ?? bm, m != MPtr(outM) { MathKernels.maskCopy(m, outM, len) }
@@ -289,7 +303,24 @@ extension MathRuntime {
             if p.sanitize && p.mode != .empty { p.mode = .computed }
             if op.out >= 0 { producer[op.out] = k }
             plans.append(p)
+            fuseWithPrevious(g, &plans, k)
         }
         return plans
+    }
+
+    /// Marks `ops[k-1] → ops[k]` for one fused loop when both are `+ - *`, the first feeds
+    /// the second directly, and neither needs a per-op fix-up (mask zeroing, NaN check)
+    /// between them.
+    private func fuseWithPrevious(_ g: MathEWGroup, _ plans: inout [EWPlan], _ k: Int) {
+        guard k > 0, case .binary(let outer) = g.ops[k].code, case .binary(let inner) = g.ops[k - 1].code else { return }
+        let arithmetic: Set<MathBinaryOp> = [.add, .subtract, .multiply]
+        guard arithmetic.contains(outer), arithmetic.contains(inner) else { return }
+        let q = plans[k - 1], p = plans[k]
+        guard !q.applyMask, !q.sanitize, q.mode != .empty, p.mode != .empty, !q.fusesPrevious else { return }
+        let feeds = p.operands.contains { if case .op(k - 1) = $0 { return true } else { return false } }
+        let both = p.operands.allSatisfy { if case .op(k - 1) = $0 { return true } else { return false } }
+        guard feeds, !both else { return }
+        plans[k - 1].fusedIntoNext = true
+        plans[k].fusesPrevious = true
     }
 }

@@ -47,6 +47,30 @@ import ChartCore
 /// missing points plus a `[UInt8]` presence mask. Expressions compile once; element-wise
 /// operator chains are fused and run in cache-sized blocks; everything else is one pass per
 /// column. Mixed periods need no special path: the union grid holds both sets of timestamps.
+///
+/// Limits (`MathLimits`): 1–2,048 characters per expression, nesting depth 100
+/// (`nestingTooDeep`), SEARCH query ≤ 1,024 characters and ≤ 100 SEARCH calls (`searchLimit`),
+/// 500 SEARCH series per request (more are cut, row `.partialData`), 20 million grid
+/// timestamps per evaluation (every row `.internalError`).
+///
+/// Choices where metric-math.md leaves room (also noted at the code that implements them):
+/// - Positions and lengths count Unicode scalars; a typographic quote is one character.
+/// - `Circular dependency between e1, e2` lists the cycle's rows in request order; a
+///   self-reference reads `Circular dependency between e1 and itself`. Rows that merely use a
+///   row on a cycle are not reported separately.
+/// - A bare upper-case word outside an argument (`m1 + REPEAT`) is a syntax error at the word;
+///   `SELECT <word>` inside math is `insightsMixedWithMath`; a lower-case `select` is an id.
+/// - A dropped intermediate point (÷0, overflow, LOG of ≤ 0) is *missing* for the next
+///   operation, so `(m1/m2) + m3` keeps `m3`'s value where `m2` is 0.
+/// - SORT puts members without points last for every key, SUM included; a non-integer limit
+///   is floored; a limit < 1 is a type error when constant, a row error when computed.
+/// - IF with a scalar condition and one scalar branch builds the constant series on the grid
+///   of the other branch's period; with an array branch it works member by member.
+/// - Empty results (FIRST of an empty array, a reduction of no members, stand-ins) have the
+///   context's default period.
+/// - ANOMALY_DETECTION_BAND's band covers every bucket of its input's grid; the per-bucket
+///   window (same time of day on days −1…−14) uses the history input plus the displayed data.
+/// - Metrics Insights rows evaluate to `.array` (one member per result series).
 public enum MetricMath {}
 
 /// One row of a request, as the math engine sees it.

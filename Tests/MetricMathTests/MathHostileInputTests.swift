@@ -141,6 +141,26 @@ import Testing
         expectClose(try g.series("TIME_SERIES(MAX(m1))"), [:])
     }
 
+    @Test func hugeRangesFailEveryRowWithoutAllocating() throws {
+        let program = try MathProgram.compile(rows: [
+            .metric("m1", period: 1), .expression("e1", "FILL(m1, 0)"), .expression("e2", "m1 * 2"),
+        ])
+        let results = program.evaluate(inputs: MathInputs(), context: MathContext(start: 0, end: 1 << 40))
+        #expect(results.rows.map(\.status) == [.internalError, .internalError])
+        #expect(results["e1"]?.message == "The data spans more than 20000000 timestamps")
+    }
+
+    @Test func timeSeriesWithoutMetricsUsesTheRowPeriod() throws {
+        let program = try MathProgram.compile(rows: [
+            .expression("e1", "TIME_SERIES(1)", period: 120), .expression("e2", "TIME_SERIES(2)"),
+        ])
+        let results = program.evaluate(inputs: MathInputs(), context: f.context)
+        #expect(results["e1"]?.value?.allSeries.first?.period == 120)
+        #expect(results["e1"]?.value?.allSeries.first?.count == 3)
+        #expect(results["e2"]?.value?.allSeries.first?.period == 60)
+        #expect(results["e2"]?.value?.allSeries.first?.count == 6)
+    }
+
     @Test func noInputsAtAll() throws {
         let program = try MathProgram.compile(rows: [.metric("m1", period: 60), .expression("e1", "m1 * 2 + RATE(m1)")])
         let results = program.evaluate(inputs: MathInputs(), context: MathContext(start: 0, end: 0))
