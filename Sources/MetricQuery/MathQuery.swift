@@ -32,6 +32,9 @@ public struct EvaluatedSeries: Sendable, Equatable {
     public var metric: MetricIdentity?
     /// The statistic of that metric, as CloudWatch spells it.
     public var stat: String?
+    /// The metric row the series passes through (`METRICS()`, `FILL(m1, 0)`, …), whose final
+    /// label is the member label callers should show.
+    public var sourceRowId: String?
     /// Set for the two edges of ANOMALY_DETECTION_BAND: which edge, and the id of the metric
     /// row the band describes (nil when the band is around a computed series).
     public var bandEdge: AnomalyBandRole.Edge?
@@ -317,7 +320,7 @@ public enum MathQuery {
         switch origin {
         case .metric(_, let id):
             if let q = metricOfRow[id] {
-                e.metric = q.metric; e.stat = q.stat.name
+                e.metric = q.metric; e.stat = q.stat.name; e.sourceRowId = id
                 e.memberLabel = e.memberLabel ?? q.metric.name
             }
         case .search(let call, let result):

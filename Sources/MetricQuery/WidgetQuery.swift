@@ -146,6 +146,8 @@ public func queryWidget(
     var templates: [DynamicLabel?] = []
     var warnings: [RenderWarning] = []
     var slot = 0
+    // Expression series are labelled last: an array member shows its metric row's final label.
+    var pendingExpressionLabels: [(index: Int, row: ExpressionRowSpec, series: EvaluatedSeries, isArray: Bool)] = []
 
     for row in widget.rows {
         switch row {
@@ -155,33 +157,20 @@ public func queryWidget(
             let first = slot + 1
             slot += max(1, evaluated.series.count)
             let message = evaluated.messages.isEmpty ? nil : evaluated.messages.joined(separator: "; ")
-            let base = e.label ?? e.id
-            let template = e.label.map(DynamicLabel.parse).flatMap { $0.hasTokens ? $0 : nil }
             for (k, s) in evaluated.series.enumerated() {
                 let grid = WidgetQuery.grid(period: s.period, widget: widget, start: start, end: end, now: now)
-                let member = s.memberLabel ?? ""
-                var label = base
-                if evaluated.isArray {
-                    label = base.isEmpty ? member : (member.isEmpty ? base : base + " " + member)
-                }
                 var c = ChartSeries(
-                    rowIndex: e.rowIndex, id: e.id, label: label,
+                    rowIndex: e.rowIndex, id: e.id, label: e.label ?? e.id,
                     explicitColor: evaluated.series.count == 1 ? e.color : nil, paletteSlot: first + k,
                     axis: e.yAxis, visible: e.visible, period: s.period, timestamps: grid.timestamps,
                     values: place(s.timestamps, s.values, on: grid), unit: nil, status: evaluated.status,
                     statusMessage: message)
                 if let edge = s.bandEdge { c.band = AnomalyBandRole(edge: edge, describedId: s.bandDescribes ?? "") }
-                if let template {
-                    let fallback = evaluated.isArray ? (member.isEmpty ? e.id : e.id + " " + member) : e.id
-                    c.label = template.render(context: DynamicLabelContext(
-                        timestamps: s.timestamps, values: s.values, range: start..<end, now: now,
-                        timeZone: widget.timezone, defaultLabel: fallback, metric: s.metric, stat: s.stat,
-                        period: s.period, region: e.region ?? widget.region, accountId: e.accountId))
-                }
                 series.append(c)
                 defaultLabels.append(nil)
                 metricRowOfSeries.append(nil)
                 templates.append(nil)
+                pendingExpressionLabels.append((series.count - 1, e, s, evaluated.isArray))
             }
             if evaluated.status != .complete {
                 let why = message.map { ": \($0)" } ?? ""
@@ -224,15 +213,56 @@ public func queryWidget(
         }
     }
 
+    // Array members name their metric rows, hidden ones included, so those labels are told
+    // apart among every metric row (the drawn labels only among visible series).
+    var memberLabels = series
+    for i in memberLabels.indices { memberLabels[i].visible = true }
+    dedupeDefaultLabels(&memberLabels, usesDefaultLabel: defaultLabels.map { $0 != nil }, rows: metricRowOfSeries)
     dedupeDefaultLabels(&series, usesDefaultLabel: defaultLabels.map { $0 != nil }, rows: metricRowOfSeries)
     for (i, template) in templates.enumerated() {
         guard let template, let m = metricRowOfSeries[i], let result = outcome.metrics[m.id] else { continue }
+        // Over what is drawn: every bucket of the row's grid (the first may start before
+        // `start`), after liveData trimming.
         series[i].label = template.render(context: DynamicLabelContext(
-            timestamps: result.timestamps, values: result.values, range: start..<end, now: now,
+            timestamps: series[i].timestamps, values: series[i].values, range: nil, now: now,
             timeZone: widget.timezone, defaultLabel: result.label ?? m.metric.name, metric: m.metric, stat: m.stat.name,
             period: series[i].period, region: m.region ?? widget.region, accountId: m.accountId))
     }
+    let labelOfRow = Dictionary(series.indices.compactMap { i in
+        metricRowOfSeries[i].map { ($0.id, templates[i] == nil ? memberLabels[i].label : series[i].label) }
+    }, uniquingKeysWith: { a, _ in a })
+    for pending in pendingExpressionLabels {
+        series[pending.index].label = expressionLabel(
+            pending.row, pending.series, isArray: pending.isArray, drawn: series[pending.index], metricLabels: labelOfRow,
+            widget: widget, now: now)
+    }
     return WidgetData(start: start, end: end, series: series, warnings: warnings)
+}
+
+/// The label of one series of an expression row (see `queryWidget`): the row's `label` (else
+/// its id); an array member appends its own label (its metric row's final label, a SEARCH or
+/// Insights result label), except for anomaly-band edges, which are one legend entry under
+/// the row label; a `${…}` template is rendered over the drawn values instead.
+private func expressionLabel(
+    _ row: ExpressionRowSpec, _ s: EvaluatedSeries, isArray: Bool, drawn: ChartSeries, metricLabels: [String: String],
+    widget: MetricWidget, now: EpochSeconds
+) -> String {
+    let base = row.label ?? row.id
+    let member = s.sourceRowId.flatMap { metricLabels[$0] } ?? s.memberLabel ?? ""
+    let joined: String
+    if isArray && s.bandEdge == nil {
+        joined = base.isEmpty ? member : (member.isEmpty ? base : base + " " + member)
+    } else {
+        joined = base
+    }
+    guard let text = row.label else { return joined }
+    let template = DynamicLabel.parse(text)
+    guard template.hasTokens else { return joined }
+    let fallback = isArray && s.bandEdge == nil ? (member.isEmpty ? row.id : row.id + " " + member) : row.id
+    return template.render(context: DynamicLabelContext(
+        timestamps: drawn.timestamps, values: drawn.values, range: nil, now: now, timeZone: widget.timezone,
+        defaultLabel: fallback, metric: s.metric, stat: s.stat, period: s.period,
+        region: row.region ?? widget.region, accountId: row.accountId))
 }
 
 /// `values[i]` at `timestamps[i]` placed on `grid`: NaN where no point lands, the latest
