@@ -272,6 +272,12 @@ public enum MathQuery {
                 status = .partialData
                 messages.append("more than \(maxSearchSeries) series matched; only the first were kept")
             }
+            // A row computed from incomplete inputs is incomplete too.
+            let incomplete = program.metricDependencies(ofRow: r.id).filter { metricAnswers[$0].map { $0.status != .complete } ?? false }
+            if !incomplete.isEmpty, status == .complete {
+                status = .partialData
+                messages.append("uses \(incomplete.joined(separator: ", ")), whose data is incomplete")
+            }
             if let extra = searchStatus[r.id], !extra.isEmpty, status == .complete {
                 status = .partialData
                 messages.append(contentsOf: extra)

@@ -200,6 +200,14 @@ struct WidgetQueryTests {
         #expect(data.warnings.isEmpty)
     }
 
+    @Test func expressionsOfIncompleteInputsAreIncomplete() throws {
+        let source = ScriptedSource([MetricDataResult(id: "m1", status: .partialData, messages: ["too many datapoints"])])
+        let data = try queryWidget(widget([metricRow(0), expressionRow(1, id: "e1", "FILL(m1, 1)")]), source: source, now: Self.now)
+        #expect(data.series.map(\.status) == [.partialData, .partialData])
+        #expect(data.warnings.filter { $0.code == "partialData" }.compactMap(\.id) == ["m1", "e1"])
+        #expect(data.series[1].statusMessage == "uses m1, whose data is incomplete")
+    }
+
     @Test func badExpressionsFailTheWidgetWithTheRowPath() {
         #expect(throws: WidgetQueryError.widget(WidgetError(
             .invalidExpression, path: "metrics[1]", "Error in expression e1: Unrecognized identifier m9"))) {
