@@ -82,7 +82,7 @@ public struct AnomalyBandRole: Sendable, Equatable, Hashable, Codable {
 /// Something the render noticed but that did not stop it (a series with partial data,
 /// a row that could not be drawn yet, a label that was shortened).
 public struct RenderWarning: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// A stable machine-readable code, e.g. `partialData`, `noData`, `expressionNotSupported`.
+    /// A stable machine-readable code, e.g. `partialData`, `noData`, `seriesClipped`.
     public var code: String
     /// Human-readable explanation.
     public var message: String

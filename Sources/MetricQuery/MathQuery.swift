@@ -81,8 +81,10 @@ public enum MathQueryError: Error, Sendable, Equatable, CustomStringConvertible 
 /// `getMetricData` call (plus one more for ANOMALY_DETECTION_BAND history), and evaluates.
 ///
 /// Choices (metric-math.md leaves them open):
-/// - SEARCH looks at metrics with data in the 14 days before `now`, Metrics Insights at the
-///   3 hours before `now` (§10, §11), through `listMetrics(activeSince:)`.
+/// - SEARCH looks at metrics with data in the 14 days before the end of the range (or `now`,
+///   when earlier) [REC: for a range ending now this is CloudWatch's rule; for a range in the
+///   past it finds the metrics that were active then, which is what replaying recorded data
+///   needs]. Metrics Insights looks at the 3 hours before `now` (§11), as CloudWatch does.
 /// - A SEARCH without a period argument uses its row's `period`, else `defaultPeriod`.
 /// - The 500-series cap is shared by every SEARCH of the request, in call order; a cut call
 ///   marks its row `PartialData`.
@@ -151,7 +153,7 @@ public enum MathQuery {
                 let catalogue = try list(source, MetricListQuery(
                     namespace: hint.namespace, metricName: hint.metricName,
                     dimensions: hint.dimensions.map { DimensionFilter(name: $0.name, value: $0.value) },
-                    activeSince: now - searchLookback))
+                    activeSince: min(now, end) - searchLookback))
                 let found = parsed.results(from: catalogue, limit: budget)
                 budget -= found.results.count
                 if found.isTruncated { searchPartial.insert(call.rowId) }
