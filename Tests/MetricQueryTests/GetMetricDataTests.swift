@@ -188,3 +188,47 @@ import Testing
         }
     }
 }
+
+@Suite struct MetricsInsightsQueryTests {
+    static let t0: EpochSeconds = 1_709_280_000
+    static func metric(_ service: String, _ host: String) -> MetricIdentity {
+        MetricIdentity(namespace: "App", name: "Latency", dimensions: [.init(name: "Service", value: service), .init(name: "Host", value: host)])
+    }
+    static let store = InMemoryMetricStore([
+        MetricDatum(metric: metric("api", "h1"), timestamp: t0, value: 10),
+        MetricDatum(metric: metric("api", "h2"), timestamp: t0, value: 30),
+        MetricDatum(metric: metric("api", "h2"), timestamp: t0 + 5, value: 50),
+        MetricDatum(metric: metric("web", "h1"), timestamp: t0, value: 4),
+        MetricDatum(metric: metric("web", "h1"), timestamp: t0 + 60, value: 6),
+    ])
+
+    static func run(_ expression: String, now: EpochSeconds = t0 + 3600) throws -> GetMetricDataOutput {
+        try GetMetricData.run(
+            GetMetricDataInput(queries: [MetricDataQueryInput(id: "q", expression: expression, period: 60)],
+                               startTime: t0, endTime: t0 + 120, scanBy: .timestampAscending),
+            source: store, now: now)
+    }
+
+    @Test func groupsAndAggregatesRawObservations() throws {
+        let out = try Self.run("SELECT AVG(Latency) FROM SCHEMA(App, Service, Host) GROUP BY Service ORDER BY MAX() DESC")
+        #expect(out.results.map(\.label) == ["api", "web"])
+        #expect(out.results[0].values == [30])    // (10 + 30 + 50) / 3 raw observations
+        #expect(out.results[1].values == [4, 6])
+    }
+
+    @Test func whereFiltersAndTheThreeHourLookbackApplies() throws {
+        let out = try Self.run("SELECT SUM(Latency) FROM App WHERE Host = 'h1'")
+        #expect(out.results.count == 1)
+        #expect(out.results[0].values == [14, 6])
+        let old = try Self.run("SELECT SUM(Latency) FROM App", now: Self.t0 + 5 * 3600)
+        #expect(old.results[0].values.isEmpty)
+    }
+
+    @Test func aBadQueryFailsTheCall() {
+        #expect {
+            try Self.run("SELECT AVG(Latency) FROM App LIMIT 0")
+        } throws: { error in
+            (error as? CloudWatchAPIError)?.message.hasPrefix("Error in expression q: Invalid Metrics Insights query") == true
+        }
+    }
+}
