@@ -29,6 +29,8 @@ struct Case {
     /// Points one evaluation processes.
     var points: (Shape) -> Int
     var sparseInputs = false
+    /// Inputs without missing points (every slot present), for comparing with numpy's plain call.
+    var noGaps = false
 }
 
 /// SplitMix64: deterministic data, same seed every run.
@@ -93,18 +95,21 @@ let cases: [Case] = [
          points: { $0.series * $0.points }),
     Case(name: "m1+m2*2 (sparse inputs)", rows: { s in (0..<s.series / 2).map { ("e\($0)", "m\(2 * $0) + m\(2 * $0 + 1) * 2") } },
          points: { $0.series / 2 * $0.points }, sparseInputs: true),
+    Case(name: "m1+m2*2 (no gaps)", rows: { s in (0..<s.series / 2).map { ("e\($0)", "m\(2 * $0) + m\(2 * $0 + 1) * 2") } },
+         points: { $0.series / 2 * $0.points }, noGaps: true),
 ]
 
 let shapes = [Shape(series: 100, points: 10_000), Shape(series: 10, points: 1_000_000)]
 
-/// Inputs: values in [0, 100), about 10 % of points missing, on one 60-second grid.
-func makeInputs(_ shape: Shape, sparse: Bool) -> MathInputs {
+/// Inputs: values in [0, 100), about 10 % of points missing (none with `gaps: false`), on one
+/// 60-second grid.
+func makeInputs(_ shape: Shape, sparse: Bool, gaps: Bool = true) -> MathInputs {
     var rng = Random(state: 42)
     var inputs = MathInputs()
     for k in 0..<shape.series {
         var values = [Double](repeating: 0, count: shape.points)
         var present = [UInt8](repeating: 0, count: shape.points)
-        for i in 0..<shape.points where rng.unit() >= 0.1 {
+        for i in 0..<shape.points where !gaps || rng.unit() >= 0.1 {
             values[i] = (rng.unit() * 100).rounded(.down) + 0.25
             present[i] = 1
         }
@@ -128,6 +133,7 @@ let anyCase = only.map { name in cases.contains { $0.name == name } } ?? true
 for (shapeIndex, shape) in shapes.enumerated() where anyCase && (onlyShape == nil || onlyShape == shapeIndex) {
     let dense = makeInputs(shape, sparse: false)
     let sparse = cases.contains { $0.sparseInputs } ? makeInputs(shape, sparse: true) : MathInputs()
+    let full = cases.contains { $0.noGaps } ? makeInputs(shape, sparse: false, gaps: false) : MathInputs()
     let context = MathContext(start: t0, end: end(shape), defaultPeriod: period)
     for c in cases where only.map({ c.name == $0 }) ?? true {
         let rows = (0..<shape.series).map { MathRow.metric("m\($0)", period: period) }
@@ -137,7 +143,7 @@ for (shapeIndex, shape) in shapes.enumerated() where anyCase && (onlyShape == ni
             print("\(c.name): \(error)")
             continue
         }
-        let inputs = c.sparseInputs ? sparse : dense
+        let inputs = c.sparseInputs ? sparse : c.noGaps ? full : dense
         var check = 0
         let seconds = measure(minTime: minTime) {
             let r = program.evaluate(inputs: inputs, context: context)

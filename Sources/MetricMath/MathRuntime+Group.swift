@@ -89,12 +89,24 @@ extension MathRuntime {
         case .alias(let i): outMask = columns[i]!.mask
         default: outMask = MathBuffer<UInt8>(uninitialized: n)
         }
+        // Scratch blocks hold intermediates; a group whose only intermediate is computed inline
+        // by a fused pair (`m1 + m2 * 2`) needs none.
+        let needsScratch = plans.indices.contains {
+            g.ops[$0].out >= 0 && plans[$0].mode != .empty && (!plans[$0].fusedIntoNext || plans[$0].mode == .computed)
+        }
         let block = g.ops.count == 1 ? n : 2048
         let width = Swift.min(block, n)
-        let scratchV = MathBuffer<Double>(uninitialized: Swift.max(1, g.tempCount) * width)
-        let scratchM = MathBuffer<UInt8>(uninitialized: Swift.max(1, g.tempCount) * width)
+        let scratchCount = needsScratch ? Swift.max(1, g.tempCount) * width : 0
+        let scratchV = MathBuffer<Double>(uninitialized: scratchCount)
+        let scratchM = MathBuffer<UInt8>(uninitialized: scratchCount)
         let (zerosV, zerosM, onesM) = blockConstants(width)
+        // Column base pointers, read once: the block loop must not copy (retain/release) the
+        // columns for every operand of every block.
+        let inV: [DPtr?] = columns.map { $0.map { DPtr($0.values.base) } }
+        let inM: [MPtr?] = columns.map { c in c.flatMap { $0.dense ? nil : MPtr($0.mask.base) } }
+        let inMask: [MPtr?] = columns.map { $0.map { MPtr($0.mask.base) } }
 
+        func columnMask(_ i: Int) -> MPtr { inMask[i]! }
         var lo = 0
         while lo < n {
             let len = Swift.min(block, n - lo)
@@ -115,8 +127,7 @@ extension MathRuntime {
                     switch o {
                     case .scalar(let s): return (nil, nil, s ?? 0)
                     case .column(let i):
-                        let c = columns[i]!
-                        return (DPtr(c.values.base + lo), c.dense ? MPtr(onesM.base) : MPtr(c.mask.base + lo), 0)
+                        return (inV[i]! + lo, inM[i].map { $0 + lo } ?? MPtr(onesM.base), 0)
                     case .op(let q):
                         let pq = plans[q], slot = g.ops[q].out
                         let values = pq.mode == .empty ? DPtr(zerosV.base) : DPtr(scratchV.base + slot * width)
@@ -124,7 +135,7 @@ extension MathRuntime {
                         switch pq.mode {
                         case .dense: mask = MPtr(onesM.base)
                         case .empty: mask = MPtr(zerosM.base)
-                        case .alias(let i): mask = MPtr(columns[i]!.mask.base + lo)
+                        case .alias(let i): mask = MPtr(columnMask(i) + lo)
                         case .computed: mask = MPtr(scratchM.base + slot * width)
                         }
                         return (values, mask, 0)
@@ -172,7 +183,7 @@ extension MathRuntime {
                     let m: MPtr?
                     switch p.mode {
                     case .computed: m = outM.map { MPtr($0) }
-                    case .alias(let i): m = MPtr(columns[i]!.mask.base + lo)
+                    case .alias(let i): m = MPtr(columnMask(i) + lo)
                     default: m = nil
                     }
                     if let m { MathKernels.applyMask(outV, m, len) }
@@ -202,13 +213,13 @@ extension MathRuntime {
     private func plan(_ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?]) -> [EWPlan] {
         var plans: [EWPlan] = []
         plans.reserveCapacity(g.ops.count)
-        var producer: [Int: Int] = [:]  // temp slot → op index currently holding it
+        var producer = [Int](repeating: 0, count: g.tempCount)  // temp slot → op index currently holding it
         for (k, op) in g.ops.enumerated() {
             var p = EWPlan()
             for a in op.args {
                 switch a {
                 case .input(let i): p.operands.append(columns[i] == nil ? .scalar(scalars[i]) : .column(i))
-                case .temp(let t): p.operands.append(.op(producer[t]!))
+                case .temp(let t): p.operands.append(.op(producer[t]))
                 }
             }
             // Per-operand facts.
@@ -313,8 +324,8 @@ extension MathRuntime {
     /// between them.
     private func fuseWithPrevious(_ g: MathEWGroup, _ plans: inout [EWPlan], _ k: Int) {
         guard k > 0, case .binary(let outer) = g.ops[k].code, case .binary(let inner) = g.ops[k - 1].code else { return }
-        let arithmetic: Set<MathBinaryOp> = [.add, .subtract, .multiply]
-        guard arithmetic.contains(outer), arithmetic.contains(inner) else { return }
+        func arithmetic(_ op: MathBinaryOp) -> Bool { op == .add || op == .subtract || op == .multiply }
+        guard arithmetic(outer), arithmetic(inner) else { return }
         let q = plans[k - 1], p = plans[k]
         guard !q.applyMask, !q.sanitize, q.mode != .empty, p.mode != .empty, !q.fusesPrevious else { return }
         let feeds = p.operands.contains { if case .op(k - 1) = $0 { return true } else { return false } }
