@@ -97,12 +97,15 @@ struct BarLayout {
         let slot = plot.width / Double(max(1, bars.count))
         let zeroY = min(plot.maxY, max(plot.minY, mapping.y(0)))
         var clipped: [Bar] = []
+        var barBoxes: [String: Rect] = [:]
         for (i, bar) in bars.enumerated() {
             let mid = plot.minX + (Double(i) + 0.5) * slot
             let w = max(1, slot * Self.barShare)
             let y = mapping.y(bar.value)
             let top = min(y, zeroY), bottom = max(y, zeroY)
-            plotItems.append(.rect(rect: Rect(x: mid - w / 2, y: top, width: w, height: bottom - top), fill: bar.color, stroke: nil))
+            let box = Rect(x: mid - w / 2, y: top, width: w, height: bottom - top)
+            barBoxes[bar.series.id] = box
+            plotItems.append(.rect(rect: box, fill: bar.color, stroke: nil))
             if bar.value > ticks.upper || bar.value < ticks.lower { clipped.append(bar) }
         }
         if ticks.lower < 0 && ticks.upper > 0 {
@@ -148,7 +151,27 @@ struct BarLayout {
         if !legend.items.isEmpty { items.append(.group(role: "legend", clip: nil, items: legend.items)) }
         if c.hasPartialData && !LegendBlock.holdsIcon(c) { items.append(c.warningIcon(in: plot)) }
         if bars.isEmpty { items.append(c.noDataMessage(in: plot)) }
-        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: plot)
+
+        // The description: the value axis as drawn, each bar's value and box, the legend boxes.
+        let options = c.widget.yAxis.left
+        let axis = AxisDescription(
+            kind: .left, min: ticks.lower, max: ticks.upper, fixedMin: options.min != nil, fixedMax: options.max != nil,
+            title: axisTitle, ticks: zip(ticks.ticks, tickLabels).map { value, label in
+                TickDescription(value: value, label: label, position: mapping.y(value), labelShown: showText)
+            })
+        let values = Dictionary(bars.map { ($0.series.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let chart = ChartDescription(
+            plot: plot, axes: [axis],
+            series: c.seriesDescriptions { s, d in
+                guard s.visible, s.band == nil else { return }
+                d.shownValue = values[s.id]
+                d.box = barBoxes[s.id]
+            },
+            legend: LegendEntryDescription.placed(
+                legend.boxes, entries: bars.map { LegendEntry(swatch: .square($0.color), label: $0.series.label) },
+                refs: bars.map(\.series.id)),
+            annotations: [])
+        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: plot, chart: chart)
     }
 
     /// The value axis: the bar values and 0, room for the value labels on free ends, fixed

@@ -12,7 +12,8 @@ import WidgetSpec
 /// names are stable; new fields may be added, existing ones are not renamed or removed
 /// without changing `RenderSidecar.formatVersion`.
 public struct ChartDescription: Codable, Sendable, Equatable {
-    /// The rectangle data is drawn in; nil for views without one.
+    /// The rectangle data is drawn in: the plot (timeSeries, bar), the pie's bounding square
+    /// (pie), the tile area (singleValue, gauge), the table as drawn (table).
     public var plot: Rect?
     /// The time axis first (when drawn), then the left and right value axes.
     public var axes: [AxisDescription]
@@ -22,11 +23,46 @@ public struct ChartDescription: Codable, Sendable, Equatable {
     public var legend: [LegendEntryDescription]
     /// Horizontal then vertical annotations, in list order, hidden ones included.
     public var annotations: [AnnotationDescription]
+    /// One tile or dial per visible series (singleValue, gauge); absent for other views.
+    public var tiles: [TileDescription]?
+    /// What the table view shows; absent for other views.
+    public var table: TableDescription?
 
     public init(plot: Rect?, axes: [AxisDescription], series: [SeriesDescription],
-                legend: [LegendEntryDescription], annotations: [AnnotationDescription]) {
+                legend: [LegendEntryDescription], annotations: [AnnotationDescription],
+                tiles: [TileDescription]? = nil, table: TableDescription? = nil) {
         self.plot = plot; self.axes = axes; self.series = series; self.legend = legend; self.annotations = annotations
+        self.tiles = tiles; self.table = table
     }
+}
+
+/// One tile of the number view or one dial of the gauge view.
+public struct TileDescription: Codable, Sendable, Equatable {
+    /// The series id.
+    public var id: String
+    /// The tile's rectangle (the dial is centred in it).
+    public var box: Rect
+    /// The value text as drawn (`12.3k`, `--` without data).
+    public var text: String
+    /// The unit suffix drawn after the value, when one is.
+    public var unit: String?
+    /// `▲` or `▼` when the number view draws a trend arrow.
+    public var trend: String?
+}
+
+/// What the table view shows.
+public struct TableDescription: Codable, Sendable, Equatable {
+    /// `horizontal` (a row per series) or `vertical` (a column per series).
+    public var layout: String
+    /// Bucket start times (epoch seconds) of the time columns (horizontal) or time rows
+    /// (vertical) shown, oldest first; those dropped for room are not listed.
+    public var timestamps: [EpochSeconds]
+    /// Their header texts, parallel to `timestamps`.
+    public var timeLabels: [String]
+    /// The summary columns (rows) shown, in order: `MIN`, `MAX`, `SUM`, `AVG`.
+    public var summaries: [String]
+    /// Ids of the series shown, in row (column) order.
+    public var seriesIds: [String]
 }
 
 /// One axis.
@@ -78,6 +114,13 @@ public struct SeriesDescription: Codable, Sendable, Equatable {
     public var values: [Double?]
     /// The cumulative values drawn when the widget is stacked; absent otherwise.
     public var stackedValues: [Double?]?
+    /// The one value the bar, pie, gauge and number views show for this series (the latest
+    /// value, or the whole-range aggregate); absent for other views and series not drawn.
+    public var shownValue: Double?
+    /// Pie: the slice's share of the whole, 0…1; absent otherwise.
+    public var share: Double?
+    /// Bar: the bar's rectangle as drawn (before clipping to the plot); absent otherwise.
+    public var box: Rect?
 }
 
 /// One legend entry as placed.
@@ -130,6 +173,30 @@ extension ChartDescription {
             SeriesDescription.of(s, color: s.explicitColor ?? Palette.color(slot: s.paletteSlot), stacked: nil)
         }
         return ChartDescription(plot: nil, axes: [], series: series, legend: [], annotations: [])
+    }
+}
+
+extension LegendEntryDescription {
+    /// Descriptions of placed legend boxes: they correspond, in order, to a prefix of
+    /// `entries` (with `refs` parallel to it), with a final "+N more" box when some did not fit.
+    static func placed(_ boxes: [LegendBox], entries: [LegendEntry], refs: [String]) -> [LegendEntryDescription] {
+        boxes.enumerated().map { k, placed in
+            if placed.isMore || k >= entries.count {
+                return LegendEntryDescription(kind: .more, label: placed.label, shownLabel: nil, ref: nil, color: nil, box: placed.rect)
+            }
+            let entry = entries[k]
+            let kind: Kind
+            let color: RGBA?
+            switch entry.swatch {
+            case .square(let c): kind = .series; color = c
+            case .line(let c): kind = .annotation; color = c
+            case .band(let c): kind = .band; color = c
+            case .none: kind = .more; color = nil
+            }
+            return LegendEntryDescription(
+                kind: kind, label: entry.label, shownLabel: placed.label == entry.label ? nil : placed.label,
+                ref: k < refs.count ? refs[k] : nil, color: color?.sidecarHex, box: placed.rect)
+        }
     }
 }
 
@@ -193,30 +260,8 @@ extension TimeSeriesLayout {
             return SeriesDescription.of(s, color: color, stacked: stacked)
         }
 
-        // Legend: placed boxes correspond, in order, to a prefix of `legendEntries()`, with a
-        // final "+N more" entry when some did not fit.
-        let entries = legendEntries()
-        let refs = legendReferences()
-        var legendDescriptions: [LegendEntryDescription] = []
-        for (k, placed) in legend.boxes.enumerated() {
-            if placed.isMore || k >= entries.count {
-                legendDescriptions.append(LegendEntryDescription(
-                    kind: .more, label: placed.label, shownLabel: nil, ref: nil, color: nil, box: placed.rect))
-                continue
-            }
-            let entry = entries[k]
-            let kind: LegendEntryDescription.Kind
-            let color: RGBA?
-            switch entry.swatch {
-            case .square(let c): kind = .series; color = c
-            case .line(let c): kind = .annotation; color = c
-            case .band(let c): kind = .band; color = c
-            case .none: kind = .more; color = nil
-            }
-            legendDescriptions.append(LegendEntryDescription(
-                kind: kind, label: entry.label, shownLabel: placed.label == entry.label ? nil : placed.label,
-                ref: k < refs.count ? refs[k] : nil, color: color?.sidecarHex, box: placed.rect))
-        }
+        // Legend: placed boxes correspond, in order, to a prefix of `legendEntries()`.
+        let legendDescriptions = LegendEntryDescription.placed(legend.boxes, entries: legendEntries(), refs: legendReferences())
 
         return ChartDescription(
             plot: plot, axes: axisDescriptions, series: series, legend: legendDescriptions,

@@ -53,7 +53,13 @@ struct GaugeLayout {
         }
         if c.visible.isEmpty { items.append(c.noDataMessage(in: content)) }
         if c.hasPartialData { items.append(c.warningIcon(in: content)) }
-        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content)
+        let described = zip(tiles, c.visible).map { tile, entry in
+            ValueText(context: c).describe(entry.series, tile: tile, region: Dial(tile: tile, tiny: c.tiny).valueRegion,
+                                           trend: nil, maxFont: size)
+        }
+        let chart = ChartDescription(
+            plot: content, axes: [], series: c.seriesDescribingShownValues(), legend: [], annotations: [], tiles: described)
+        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content, chart: chart)
     }
 
     /// The geometry of one dial in its tile.

@@ -66,9 +66,11 @@ struct PieLayout {
         var placed: (left: [Rect], right: [Rect]) = ([], [])
         var hidden = 0
         var start = 0.0  // degrees clockwise from 12 o'clock
+        var shares: [String: Double] = [:]
         for slice in slices {
             // Guard against overflow to infinity when values are huge.
             let share = total.isFinite && total > 0 ? slice.value / total : 1 / Double(slices.count)
+            shares[slice.series.id] = share
             let end = start + 360 * share
             if slices.count == 1 {
                 sliceItems.append(.dots(centers: [center], radius: radius, fill: slice.color))
@@ -98,7 +100,22 @@ struct PieLayout {
         if !legend.items.isEmpty { items.append(.group(role: "legend", clip: nil, items: legend.items)) }
         if c.hasPartialData && !LegendBlock.holdsIcon(c) { items.append(c.warningIcon(in: plot)) }
         if slices.isEmpty { items.append(c.noDataMessage(in: plot)) }
-        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: plot)
+
+        // The description: the pie's bounding square, each slice's value and share, the legend boxes.
+        let values = Dictionary(slices.map { ($0.series.id, $0.value) }, uniquingKeysWith: { a, _ in a })
+        let chart = ChartDescription(
+            plot: slices.isEmpty ? plot : Rect(x: center.x - radius, y: center.y - radius, width: 2 * radius, height: 2 * radius),
+            axes: [],
+            series: c.seriesDescriptions { s, d in
+                guard s.visible, s.band == nil else { return }
+                d.shownValue = values[s.id]
+                d.share = shares[s.id]
+            },
+            legend: LegendEntryDescription.placed(
+                legend.boxes, entries: slices.map { LegendEntry(swatch: .square($0.color), label: $0.series.label) },
+                refs: slices.map(\.series.id)),
+            annotations: [])
+        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: plot, chart: chart)
     }
 
     /// `0.42 × min(plotWidth, plotHeight)`; with slice labels, smaller (down to 0.25 ×) so the

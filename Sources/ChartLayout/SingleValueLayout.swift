@@ -48,7 +48,12 @@ struct SingleValueLayout {
         }
         if c.visible.isEmpty { items.append(c.noDataMessage(in: content)) }
         if c.hasPartialData { items.append(c.warningIcon(in: content)) }
-        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content)
+        let described = zip(tiles, c.visible).map { tile, entry in
+            text.describe(entry.series, tile: tile, region: valueRegion(tile), trend: trend(entry.series), maxFont: size)
+        }
+        let chart = ChartDescription(
+            plot: content, axes: [], series: c.seriesDescribingShownValues(), legend: [], annotations: [], tiles: described)
+        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content, chart: chart)
     }
 
     /// Where the value is centred: the upper 60 % of the tile, below the label row.
@@ -172,6 +177,14 @@ struct ValueText {
             size = min(cap, fittingSize(text))
         }
         return (text, max(SingleValueLayout.minValueFont, size.rounded(.down)))
+    }
+
+    /// What a tile shows, as `items` draws it (for the chart description).
+    func describe(_ series: ChartSeries, tile: Rect, region: Rect, trend: String?, maxFont: Double) -> TileDescription {
+        let value = SeriesValue.latest(series)?.value
+        let text = plan(value: value, unit: series.unit, trend: trend, region: region, maxFont: maxFont).text
+        return TileDescription(id: series.id, box: tile, text: text,
+                               unit: value == nil ? nil : ValueFormat.unitSuffix(series.unit), trend: trend)
     }
 
     /// The value, unit and arrow centred in `region`, at most `maxFont` px.

@@ -59,16 +59,35 @@ struct TableViewLayout {
             return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content)
         }
 
-        let table = c.widget.table.layout == .vertical
+        let (table, shown) = c.widget.table.layout == .vertical
             ? vertical(content: content, warnings: &warnings)
             : horizontal(content: content, warnings: &warnings)
-        items.append(.group(role: "table", clip: content, items: table))
+        items.append(.group(role: "table", clip: content, items: table.items))
         if c.visible.allSatisfy({ !$0.series.hasData }) {
             items.append(c.noDataMessage(in: Rect(x: content.minX, y: content.minY + Self.rowHeight,
                                                   width: content.width, height: max(1, content.height - Self.rowHeight))))
         }
         if c.hasPartialData { items.append(c.warningIcon(in: content)) }
-        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content)
+        // The description: the table as drawn, its row (horizontal) or column (vertical)
+        // headers as legend entries, and the time columns and summaries shown.
+        let chart = ChartDescription(
+            plot: table.box, axes: [], series: c.seriesDescriptions(), legend: table.headers, annotations: [], table: shown)
+        return LayoutResult(scene: c.scene(items), warnings: warnings, plot: content, chart: chart)
+    }
+
+    /// A drawn table: its items, its extent (clipped to the content area) and the series
+    /// headers (row labels or column headers with their colour squares).
+    struct Drawn {
+        var items: [SceneItem]
+        var box: Rect
+        var headers: [LegendEntryDescription]
+    }
+
+    /// The table description of what `horizontal` or `vertical` kept.
+    func shown(times: [EpochSeconds], summaries: [SummaryColumn], series: [ChartSeries]) -> TableDescription {
+        TableDescription(
+            layout: context.widget.table.layout == .vertical ? "vertical" : "horizontal", timestamps: times,
+            timeLabels: times.map(timeLabel), summaries: summaries.map(\.rawValue), seriesIds: series.map(\.id))
     }
 
     // MARK: - Data
@@ -140,7 +159,7 @@ struct TableViewLayout {
 
     // MARK: - Horizontal: rows = series
 
-    func horizontal(content: Rect, warnings: inout [RenderWarning]) -> [SceneItem] {
+    func horizontal(content: Rect, warnings: inout [RenderWarning]) -> (Drawn, TableDescription) {
         let c = context
         let rowsFit = max(0, Int(((content.height - Self.rowHeight) / Self.rowHeight).rounded(.down)))
         var series = c.visible
@@ -179,10 +198,12 @@ struct TableViewLayout {
             warnings.append(RenderWarning(code: "tableColumnsDropped", message: "summary column \(last.header) did not fit the image width"))
         }
         var kept: [Column] = []
+        var keptTimes: [EpochSeconds] = []
         for t in times.reversed() {
             let col = timeColumn(t)
             guard used + col.width <= content.width else { break }
             kept.insert(col, at: 0)
+            keptTimes.insert(t, at: 0)
             used += col.width
         }
         if kept.count < times.count {
@@ -192,15 +213,17 @@ struct TableViewLayout {
         }
         var columns = [label] + kept + summaries
         stretch(&columns, to: content.width, labelNatural: labelNaturalWidth(labels) + swatchRoom)
-        return draw(columns, rows: series.count, content: content,
-                    swatches: series.map(\.color),
-                    separatorsBefore: [columns.count > 1 ? 1 : nil, kept.isEmpty || summaries.isEmpty ? nil : 1 + kept.count],
-                    warnings: &warnings)
+        let drawn = draw(columns, rows: series.count, content: content,
+                         swatches: series.map(\.color), ids: series.map(\.series.id),
+                         separatorsBefore: [columns.count > 1 ? 1 : nil, kept.isEmpty || summaries.isEmpty ? nil : 1 + kept.count],
+                         warnings: &warnings)
+        let keptSummaries = summaries.compactMap { col -> SummaryColumn? in if case .summary(let k) = col.kind { return k } else { return nil } }
+        return (drawn, shown(times: keptTimes, summaries: keptSummaries, series: series.map(\.series)))
     }
 
     // MARK: - Vertical: rows = buckets
 
-    func vertical(content: Rect, warnings: inout [RenderWarning]) -> [SceneItem] {
+    func vertical(content: Rect, warnings: inout [RenderWarning]) -> (Drawn, TableDescription) {
         let c = context
         let times = c.widget.table.showTimeSeriesData ? buckets : []
         let summaries = summaryColumns
@@ -255,9 +278,10 @@ struct TableViewLayout {
         }
         var columns = [first] + kept
         stretch(&columns, to: content.width, labelNatural: first.width)
-        return draw(columns, rows: keptTimes.count + keptSummaries.count, content: content,
-                    swatches: c.visible.map(\.color), separatorsBefore: [1], summaryRowsFrom: keptSummaries.isEmpty ? nil : keptTimes.count,
-                    warnings: &warnings)
+        let drawn = draw(columns, rows: keptTimes.count + keptSummaries.count, content: content,
+                         swatches: c.visible.map(\.color), ids: c.visible.map(\.series.id), separatorsBefore: [1],
+                         summaryRowsFrom: keptSummaries.isEmpty ? nil : keptTimes.count, warnings: &warnings)
+        return (drawn, shown(times: keptTimes, summaries: keptSummaries, series: Array(c.visible.prefix(kept.count).map(\.series))))
     }
 
     // MARK: - Drawing
@@ -286,8 +310,8 @@ struct TableViewLayout {
     /// in horizontal layout, by column in vertical layout); `separatorsBefore` lists column
     /// indices that get a vertical rule on their left; `summaryRowsFrom` is the first summary
     /// row (vertical layout), which gets a rule above it.
-    func draw(_ columns: [Column], rows: Int, content: Rect, swatches: [RGBA], separatorsBefore: [Int?],
-              summaryRowsFrom: Int? = nil, warnings: inout [RenderWarning]) -> [SceneItem] {
+    func draw(_ columns: [Column], rows: Int, content: Rect, swatches: [RGBA], ids: [String], separatorsBefore: [Int?],
+              summaryRowsFrom: Int? = nil, warnings: inout [RenderWarning]) -> Drawn {
         let c = context
         let horizontalLayout = c.widget.table.layout == .horizontal
         var fills: [SceneItem] = []
@@ -296,6 +320,13 @@ struct TableViewLayout {
         let grid = Stroke(color: c.colors.grid, width: 1)
         let tableBottom = content.minY + Self.rowHeight * Double(rows + 1)
         var truncated: [String] = []
+        var headers: [LegendEntryDescription] = []
+        func header(_ k: Int, label: String, shown: String, box: Rect) {
+            guard k < swatches.count, k < ids.count else { return }
+            headers.append(LegendEntryDescription(
+                kind: .series, label: label, shownLabel: shown == label ? nil : shown, ref: ids[k],
+                color: swatches[k].sidecarHex, box: box))
+        }
 
         var x = content.minX
         for (ci, col) in columns.enumerated() {
@@ -315,6 +346,9 @@ struct TableViewLayout {
                 }
                 let text = c.measurer.truncate(col.header, font: Self.headerFont, maxWidth: max(0, room))
                 if text != col.header { truncated.append(col.header) }
+                if let k = seriesIndex {
+                    header(k, label: col.header, shown: text, box: Rect(x: x, y: content.minY, width: col.width, height: Self.rowHeight))
+                }
                 texts.append(.text(TextRun(
                     text: text, anchor: Point(x: textX, y: headerY), font: Self.headerFont, color: c.colors.primaryText,
                     align: isLabel ? .start : .end, baseline: .middle)))
@@ -332,6 +366,7 @@ struct TableViewLayout {
                     let room = col.width - 2 * Self.cellPadding - Metrics.swatch - Metrics.swatchGap
                     let text = c.measurer.truncate(cell, font: Self.font, maxWidth: max(0, room))
                     if text != cell { truncated.append(cell) }
+                    header(ri, label: cell, shown: text, box: Rect(x: x, y: y, width: col.width, height: Self.rowHeight))
                     texts.append(.text(TextRun(
                         text: text, anchor: Point(x: swatch.maxX + Metrics.swatchGap, y: mid), font: Self.font,
                         color: c.colors.primaryText, align: .start, baseline: .middle)))
@@ -360,6 +395,8 @@ struct TableViewLayout {
         for label in truncated {
             warnings.append(RenderWarning(code: "labelTruncated", message: "table label \"\(label)\" shortened to fit its column"))
         }
-        return fills + rules + texts
+        let box = Rect(x: content.minX, y: content.minY, width: min(content.width, right - content.minX),
+                       height: min(content.height, tableBottom - content.minY))
+        return Drawn(items: fills + rules + texts, box: box, headers: headers)
     }
 }

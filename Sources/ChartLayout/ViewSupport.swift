@@ -160,6 +160,8 @@ struct LegendBlock {
     var items: [SceneItem] = []
     /// What remains for the plot and its axes.
     var remaining: Rect
+    /// Where each entry went (for the chart description).
+    var boxes: [LegendBox] = []
 
     init(context c: ViewContext, entries: [LegendEntry], area: Rect, warnings: inout [RenderWarning]) {
         remaining = area
@@ -174,7 +176,7 @@ struct LegendBlock {
             legend = placer.bottom(entries, origin: Point(x: area.minX, y: 0), width: area.width,
                                    rowLimit: rowLimit, leading: iconInLegend ? iconLead : 0)
             let top = area.maxY - legend.extent
-            legend.items = legend.items.map { $0.translated(dx: 0, dy: top) }
+            legend.translate(dy: top)
             if iconInLegend { items.append(LegendBlock.icon(rowStart: Point(x: area.minX, y: top))) }
             remaining = Rect(x: area.minX, y: area.minY, width: area.width, height: max(1, top - 4 - area.minY))
         case .right:
@@ -189,6 +191,7 @@ struct LegendBlock {
             break
         }
         items += legend.items
+        boxes = legend.boxes
         for label in legend.truncated {
             warnings.append(RenderWarning(code: "labelTruncated", message: "legend label \"\(label)\" shortened to fit"))
         }
@@ -205,5 +208,24 @@ struct LegendBlock {
     static func icon(rowStart p: Point) -> SceneItem {
         .icon(icon: .warningTriangle,
               center: Point(x: p.x + Metrics.warningSize / 2, y: p.y + Metrics.legendRow / 2), size: Metrics.warningSize)
+    }
+}
+
+extension ViewContext {
+    /// Every series (hidden ones too) with its colour; `shown` adds per-series view facts.
+    func seriesDescriptions(_ shown: (ChartSeries, inout SeriesDescription) -> Void = { _, _ in }) -> [SeriesDescription] {
+        input.series.map { s in
+            var d = SeriesDescription.of(s, color: s.explicitColor ?? Palette.color(slot: s.paletteSlot), stacked: nil)
+            shown(s, &d)
+            return d
+        }
+    }
+
+    /// Series descriptions with `shownValue` set for visible series (number and gauge views).
+    func seriesDescribingShownValues() -> [SeriesDescription] {
+        seriesDescriptions { s, d in
+            guard s.visible, s.band == nil, let v = SeriesValue.latest(s)?.value, v.isFinite else { return }
+            d.shownValue = v
+        }
     }
 }

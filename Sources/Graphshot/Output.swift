@@ -10,6 +10,8 @@ import Foundation
 @_exported import struct ChartLayout.SeriesDescription
 @_exported import struct ChartLayout.LegendEntryDescription
 @_exported import struct ChartLayout.AnnotationDescription
+@_exported import struct ChartLayout.TileDescription
+@_exported import struct ChartLayout.TableDescription
 
 /// The sidecar of a render: what was drawn, as JSON-ready data (see the README section
 /// "Sidecar JSON" for the schema). Field names are stable within a `formatVersion`.
@@ -48,6 +50,10 @@ public struct RenderSidecar: Codable, Sendable, Equatable {
     public var legend: [LegendEntryDescription]
     public var annotations: [AnnotationDescription]
     public var warnings: [RenderWarning]
+    /// One tile or dial per visible series (singleValue, gauge); absent for other views.
+    public var tiles: [TileDescription]? = nil
+    /// What the table view shows; absent for other views.
+    public var table: TableDescription? = nil
 
     /// Pretty-printed JSON with sorted keys, ending in a newline.
     public func jsonBytes() -> [UInt8] {
@@ -79,7 +85,8 @@ extension Renderer {
             view: laidOut.widget.view.rawValue, title: laidOut.widget.title, timezone: laidOut.widget.timezone.identifier,
             start: laidOut.start, end: laidOut.end,
             startTime: ISO8601.format(laidOut.start), endTime: ISO8601.format(laidOut.end),
-            plot: c.plot, axes: c.axes, series: c.series, legend: c.legend, annotations: c.annotations, warnings: warnings)
+            plot: c.plot, axes: c.axes, series: c.series, legend: c.legend, annotations: c.annotations, warnings: warnings,
+            tiles: c.tiles, table: c.table)
         return RenderResult(image: encoded.bytes, format: options.format, warnings: warnings, scene: laidOut.scene, sidecar: sidecar)
     }
 

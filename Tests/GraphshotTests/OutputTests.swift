@@ -179,6 +179,31 @@ let daylightSavingGoldens: [GoldenCase] = [
         #expect(gaps.sidecar.series[0].values.contains(nil))
     }
 
+    @Test func sidecarDescribesEveryView() throws {
+        let range = #""start": "2024-03-01T06:00:00Z", "end": "2024-03-01T09:00:00Z", "metrics": [["Shop/Api", "Latency", "Route", "/cart"], ["...", "/pay"]]"#
+        func json(_ view: String) throws -> [String: Any] {
+            let axis = view == "gauge" ? #", "yAxis": {"left": {"min": 0, "max": 1000}}"# : ""
+            let result = try render(#"{"view": "\#(view)", \#(range)\#(axis)}"#)
+            #expect(result.sidecar.plot != nil, "\(view)")
+            return try #require(try JSONSerialization.jsonObject(with: Data(result.sidecar.jsonBytes())) as? [String: Any])
+        }
+        for view in ["bar", "pie"] {
+            let object = try json(view)
+            #expect((object["legend"] as? [[String: Any]])?.count == 2, "\(view)")
+            let series = try #require(object["series"] as? [[String: Any]])
+            #expect(series.allSatisfy { $0["shownValue"] is Double }, "\(view)")
+            #expect(object["tiles"] == nil && object["table"] == nil)
+        }
+        #expect((try json("bar")["axes"] as? [[String: Any]])?.first?["kind"] as? String == "left")
+        for view in ["singleValue", "gauge"] {
+            let tiles = try #require(try json(view)["tiles"] as? [[String: Any]], "\(view)")
+            #expect(tiles.map { $0["id"] as? String } == ["m1", "m2"])
+            #expect(tiles.allSatisfy { Set($0.keys).isSuperset(of: ["id", "box", "text"]) })
+        }
+        let table = try #require(try json("table")["table"] as? [String: Any])
+        #expect((table["timestamps"] as? [Any])?.isEmpty == false && table["seriesIds"] as? [String] == ["m1", "m2"])
+    }
+
     @Test func stackedSeriesReportTheirCumulativeValues() throws {
         let result = try render(#"{"stacked": true, "start": "2024-03-01T06:00:00Z", "end": "2024-03-01T07:00:00Z", "metrics": [["Shop/Queue", "Depth", "Queue", "email"], ["...", "push"]]}"#)
         let a = result.sidecar.series[0], b = result.sidecar.series[1]
