@@ -53,9 +53,9 @@ public enum CloudWatchOperation: String, Sendable, Equatable, CaseIterable {
     case listDashboards = "ListDashboards"
     case deleteDashboards = "DeleteDashboards"
 
-    /// Whether the operation's output shape has members (query responses then carry an
-    /// `<Op>Result` element; PutMetricData and DeleteDashboards have none).
-    public var hasOutput: Bool { self != .putMetricData && self != .deleteDashboards }
+    /// Whether the operation has an output shape (query responses then carry an `<Op>Result`
+    /// element, even when it is empty as for DeleteDashboards); only PutMetricData has none.
+    public var hasOutput: Bool { self != .putMetricData }
 }
 
 /// A decoded CloudWatch request: which protocol, which operation, and its input members.
