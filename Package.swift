@@ -117,8 +117,7 @@ let package = Package(
         .testTarget(
             name: "GraphshotServerTests",
             dependencies: [
-                "GraphshotServer", "CloudWatchWire", "Graphshot", "ChartTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "GraphshotServer", "CloudWatchWire", "Graphshot", "ChartCore", "ChartTestSupport",
             ]
         ),
         .testTarget(

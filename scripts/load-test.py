@@ -6,6 +6,10 @@ fixed number of client threads for a fixed time, each sending awsJson1_0
 GetMetricWidgetImage requests (600x400 PNG) over a keep-alive connection. Reports images/s,
 p50/p99/max latency, errors, and the server's resident memory after warm-up and at the end.
 
+By default every request differs (its title carries a counter), so every request is a full
+render. `--same` sends one identical widget, as many viewers of one dashboard do: the server
+then shares one render among the identical requests of each second (its render cache).
+
     scripts/load-test.py                                  # builds nothing; uses .build/release/graphshot
     scripts/load-test.py --binary .build/debug/graphshot --duration 3 --clients 4
     scripts/load-test.py --url http://127.0.0.1:4580      # an already running server (no memory figures)
@@ -76,20 +80,23 @@ def rss_kib(pid):
     return None
 
 
-def run(host, port, widget, clients, duration, warmup):
+def run(host, port, widget, clients, duration, warmup, same):
     latencies, errors, lock = [], [], threading.Lock()
     start_measure = time.monotonic() + warmup
     stop_at = start_measure + duration
 
-    def worker():
+    def worker(k):
         conn = http.client.HTTPConnection(host, port, timeout=30)
         mine, bad = [], []
+        n = 0
         while True:
             t0 = time.monotonic()
             if t0 >= stop_at:
                 break
+            n += 1
+            document = widget if same else widget.replace("W2:", f"W2 #{k}.{n}:")
             try:
-                status, body = call(conn, "GetMetricWidgetImage", {"MetricWidget": widget})
+                status, body = call(conn, "GetMetricWidgetImage", {"MetricWidget": document})
                 ok = status == 200 and base64.b64decode(json.loads(body)["MetricWidgetImage"])[:4] == b"\x89PNG"
             except Exception as e:  # noqa: BLE001 - every failure is counted and reported
                 ok, status, body = False, 0, repr(e).encode()
@@ -105,7 +112,7 @@ def run(host, port, widget, clients, duration, warmup):
             latencies.extend(mine)
             errors.extend(bad)
 
-    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    threads = [threading.Thread(target=worker, args=(k,)) for k in range(clients)]
     for t in threads:
         t.start()
     return threads, latencies, errors, start_measure
@@ -126,6 +133,7 @@ def main():
     ap.add_argument("--threads", type=int, help="server render threads (default: one per core)")
     ap.add_argument("--queue", type=int, help="server render queue depth")
     ap.add_argument("--max-growth", type=float, default=0.25, help="allowed RSS growth after warm-up (fraction)")
+    ap.add_argument("--same", action="store_true", help="send one identical widget (lets the render cache share renders)")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = ap.parse_args()
 
@@ -149,7 +157,7 @@ def main():
         end = int(time.time()) // 3600 * 3600
         publish_w2(host, port, end)
         widget = w2_widget(end)
-        threads, latencies, errors, start_measure = run(host, port, widget, args.clients, args.duration, args.warmup)
+        threads, latencies, errors, start_measure = run(host, port, widget, args.clients, args.duration, args.warmup, args.same)
         time.sleep(max(0.0, start_measure - time.monotonic()))
         rss_before = rss_kib(proc.pid) if proc else None
         for t in threads:
@@ -162,7 +170,7 @@ def main():
 
     n = len(latencies)
     figures = {
-        "clients": args.clients, "seconds": args.duration, "images": n, "images_per_second": round(n / args.duration, 1),
+        "requests": "identical" if args.same else "distinct", "clients": args.clients, "seconds": args.duration, "images": n, "images_per_second": round(n / args.duration, 1),
         "p50_ms": round(percentile(latencies, 50) * 1000, 1), "p99_ms": round(percentile(latencies, 99) * 1000, 1),
         "max_ms": round(max(latencies, default=float("nan")) * 1000, 1), "errors": len(errors),
         "rss_after_warmup_kib": rss_before, "rss_at_end_kib": rss_after,
@@ -170,7 +178,7 @@ def main():
     if args.json:
         print(json.dumps(figures))
     else:
-        print(f"W2 600x400, {args.clients} clients, {args.duration:.0f} s: {figures['images_per_second']} images/s, "
+        print(f"W2 600x400, {figures['requests']} requests, {args.clients} clients, {args.duration:.0f} s: {figures['images_per_second']} images/s, "
               f"p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms, max {figures['max_ms']} ms, "
               f"{len(errors)} errors; server RSS {rss_before} KiB after warm-up, {rss_after} KiB at the end")
     for e in errors[:5]:

@@ -15,6 +15,9 @@ public struct ServiceContext: Sendable {
     /// API keys for the Datadog endpoint (`DD-API-KEY` = access key id, `DD-APPLICATION-KEY` =
     /// its secret) when `--credentials` is set.
     public var snapshots: SnapshotCache
+    /// Shares one render among identical GetMetricWidgetImage requests (same widget, format,
+    /// data and second).
+    public var renders: RenderCache
     /// The account id in dashboard ARNs.
     public var accountId: String
     /// Seconds since the epoch, fractions allowed. The server's only clock.
@@ -23,11 +26,11 @@ public struct ServiceContext: Sendable {
 
     public init(
         store: any ServerStore, renderer: Renderer, pool: RenderPool, limiter: RateLimiter? = nil, verifier: SigV4Verifier? = nil,
-        snapshots: SnapshotCache = SnapshotCache(), accountId: String = "000000000000",
+        snapshots: SnapshotCache = SnapshotCache(), renders: RenderCache = RenderCache(), accountId: String = "000000000000",
         clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }, logger: Logger = Logger(label: "graphshot")
     ) {
         self.store = store; self.renderer = renderer; self.pool = pool; self.limiter = limiter; self.verifier = verifier
-        self.snapshots = snapshots; self.accountId = accountId; self.clock = clock; self.logger = logger
+        self.snapshots = snapshots; self.renders = renders; self.accountId = accountId; self.clock = clock; self.logger = logger
     }
 
     /// "Now" in whole seconds.
@@ -153,10 +156,15 @@ public struct CloudWatchService: Sendable {
     /// Renders a widget on the pool: `Throttling` when `--tps` is exceeded or the pool is full.
     func renderImage(widgetJSON: String, kind: ImageOutputFormat.Kind, now: EpochSeconds) async throws(WireError) -> [UInt8] {
         if let limiter = context.limiter, !limiter.allow(now: context.clock()) { throw .throttling() }
-        let renderer = context.renderer, source = context.store.reader()
+        let renderer = context.renderer, store = context.store, pool = context.pool
+        // The generation is read before the snapshot: a write in between only makes the key stale.
+        let generation = store.generation
         do {
-            return try await context.pool.run { () throws(WireError) -> [UInt8] in
-                try Seams.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
+            return try await context.renders.image(widget: widgetJSON, kind: kind, now: now, generation: generation) {
+                let source = store.reader()
+                return try await pool.run { () throws(WireError) -> [UInt8] in
+                    try Seams.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
+                }
             }
         } catch let e as WireError {
             throw e

@@ -29,6 +29,9 @@ public struct ServerConfiguration: Sendable {
     public var publicURL: String?
     /// The account id in dashboard ARNs.
     public var accountId = "000000000000"
+    /// Bytes of images kept to answer identical GetMetricWidgetImage requests of the same
+    /// second without rendering again; 0 renders every request.
+    public var renderCacheBytes = 64 * 1_048_576
     public var logLevel: Logger.Level = .info
 
     public init() {}
@@ -98,7 +101,8 @@ public enum GraphshotServer {
             store: try makeStore(path: config.storePath, logger: logger), renderer: renderer,
             pool: RenderPool(threads: config.threads, queueDepth: config.queueDepth),
             limiter: config.tps.map { RateLimiter(perSecond: $0) }, verifier: verifier,
-            snapshots: SnapshotCache(ttl: config.snapshotTTL), accountId: config.accountId, logger: logger)
+            snapshots: SnapshotCache(ttl: config.snapshotTTL), renders: RenderCache(maxBytes: config.renderCacheBytes),
+            accountId: config.accountId, logger: logger)
     }
 
     /// Runs until SIGTERM or SIGINT, then stops accepting connections, finishes the requests in
@@ -136,6 +140,7 @@ public enum GraphshotServer {
                 ("renderThreads", .integer(Int64(context.pool.threads))), ("renderSlots", .integer(Int64(context.pool.capacity))),
                 ("renderLoad", .integer(Int64(context.pool.load))), ("signatures", .bool(context.verifier != nil)),
                 ("tps", context.limiter.map { .double($0.rate) }), ("snapshots", .integer(Int64(context.snapshots.count))),
+                ("renderCacheHits", .integer(Int64(context.renders.hits))),
                 ("features", Seams.features.wireValue),
             ])
             return response(WireHTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: WireJSON.encode(body)))

@@ -16,6 +16,9 @@ public protocol ServerStore: Sendable {
     /// and ListMetrics read from it (its `listMetrics` is the whole catalogue, unpaged).
     func reader() -> any MetricDataSource
 
+    /// A number that changes whenever the stored metrics change (the render cache's key).
+    var generation: UInt64 { get }
+
     /// Creates or replaces a dashboard (the body already validated).
     func putDashboard(name: String, body: String, now: EpochSeconds) throws(CloudWatchAPIError)
 
@@ -35,6 +38,7 @@ public final class InMemoryServerStore: ServerStore {
     private struct State {
         var metrics = InMemoryMetricStore()
         var dashboards: [String: DashboardRecord] = [:]
+        var generation: UInt64 = 0
     }
 
     private let state = Mutex(State())
@@ -43,8 +47,13 @@ public final class InMemoryServerStore: ServerStore {
 
     public func putMetricData(_ input: PutMetricDataInput, now: EpochSeconds) throws(CloudWatchAPIError) {
         let data = try Seams.validatePutMetricData(input, now: now)
-        state.withLock { $0.metrics.add(contentsOf: data) }
+        state.withLock { s in
+            s.metrics.add(contentsOf: data)
+            s.generation &+= 1
+        }
     }
+
+    public var generation: UInt64 { state.withLock { $0.generation } }
 
     public func reader() -> any MetricDataSource { state.withLock { $0.metrics } }
 

@@ -49,6 +49,9 @@ struct Serve: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Renders that may wait for a thread before requests are throttled (default: 2 per thread).", valueName: "n"))
     var queue: Int?
 
+    @Option(name: .customLong("render-cache"), help: ArgumentHelp("Megabytes of images kept so identical requests in the same second share one render (0: render every request).", valueName: "MB"))
+    var renderCache: Int = 64
+
     @Option(name: .customLong("snapshot-ttl"), help: ArgumentHelp("Seconds a Datadog snapshot URL stays valid.", valueName: "seconds"))
     var snapshotTTL: Double = 3600
 
@@ -66,6 +69,7 @@ struct Serve: ParsableCommand {
         if let tps, !(tps > 0) { throw ValidationError("--tps must be positive") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         if let queue, queue < 0 { throw ValidationError("--queue must not be negative") }
+        guard renderCache >= 0 else { throw ValidationError("--render-cache must not be negative") }
         guard snapshotTTL > 0 else { throw ValidationError("--snapshot-ttl must be positive") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
     }
@@ -87,6 +91,7 @@ struct Serve: ParsableCommand {
         config.host = host; config.port = port; config.storePath = store; config.credentialsPath = credentials
         config.tps = tps; config.threads = threads; config.queueDepth = queue; config.snapshotTTL = snapshotTTL
         config.publicURL = publicURL; config.accountId = accountId
+        config.renderCacheBytes = renderCache * 1_048_576
         config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let level = config.logLevel
         LoggingSystem.bootstrap { label in

@@ -114,6 +114,30 @@ struct ServiceTests {
         #expect(try await pool.run { 3 } == 3)
     }
 
+    @Test("identical image requests share a render until the data or the second changes")
+    func renderCache() async throws {
+        let context = try makeContext()
+        let service = CloudWatchService(context)
+        let widget = #"{"MetricWidget": "{\"metrics\": [[\"A\", \"B\"]], \"width\": 50, \"height\": 50}"}"#
+        let first = await service.handle(json("GetMetricWidgetImage", widget), rawBody: [])
+        let second = await service.handle(json("GetMetricWidgetImage", widget), rawBody: [])
+        #expect(first.body == second.body)
+        #expect(context.renders.hits == 1)
+        _ = await service.handle(json("PutMetricData", #"{"Namespace": "A", "MetricData": [{"MetricName": "B", "Value": 1, "Timestamp": \#(t0 + 2400)}, {"MetricName": "B", "Value": 3, "Timestamp": \#(t0 + 2700)}, {"MetricName": "B", "Value": 2, "Timestamp": \#(t0 + 3000)}]}"#), rawBody: [])
+        let third = await service.handle(json("GetMetricWidgetImage", widget), rawBody: [])
+        #expect(context.renders.hits == 1)
+        #expect(third.body != first.body)
+        async let a = service.handle(json("GetMetricWidgetImage", widget.replacingOccurrences(of: "50", with: "60")), rawBody: [])
+        async let b = service.handle(json("GetMetricWidgetImage", widget.replacingOccurrences(of: "50", with: "60")), rawBody: [])
+        let (x, y) = await (a, b)
+        #expect(x.body == y.body)
+        #expect(context.renders.hits == 2)
+        let off = CloudWatchService(ServiceContext(store: InMemoryServerStore(), renderer: try Renderer(), pool: RenderPool(threads: 1), renders: RenderCache(maxBytes: 0)))
+        _ = await off.handle(json("GetMetricWidgetImage", widget), rawBody: [])
+        _ = await off.handle(json("GetMetricWidgetImage", widget), rawBody: [])
+        #expect(off.context.renders.hits == 0)
+    }
+
     @Test("credentials files: lines or JSON")
     func credentials() throws {
         #expect(try GraphshotServer.parseCredentials("# keys\nAKID1 secret1\nAKID2=secret2\n", source: "f") == ["AKID1": "secret1", "AKID2": "secret2"])
