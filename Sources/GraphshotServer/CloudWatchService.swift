@@ -156,14 +156,17 @@ public struct CloudWatchService: Sendable {
     /// Renders a widget on the pool: `Throttling` when `--tps` is exceeded or the pool is full.
     func renderImage(widgetJSON: String, kind: ImageOutputFormat.Kind, now: EpochSeconds) async throws(WireError) -> [UInt8] {
         if let limiter = context.limiter, !limiter.allow(now: context.clock()) { throw .throttling() }
-        let renderer = context.renderer, store = context.store, pool = context.pool
+        let renderer = context.renderer, store = context.store, pool = context.pool, logger = context.logger
         // The generation is read before the snapshot: a write in between only makes the key stale.
         let generation = store.generation
         do {
             return try await context.renders.image(widget: widgetJSON, kind: kind, now: now, generation: generation) {
                 let source = store.reader()
                 return try await pool.run { () throws(WireError) -> [UInt8] in
-                    try Seams.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
+                    let started = ContinuousClock.now
+                    let image = try Seams.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
+                    logger.debug("rendered", metadata: ["ms": "\((ContinuousClock.now - started).milliseconds)", "bytes": "\(image.count)"])
+                    return image
                 }
             }
         } catch let e as WireError {
@@ -200,4 +203,9 @@ public struct CloudWatchService: Sendable {
         let end = min(all.count, start + size)
         return (Array(all[start..<end]), end < all.count ? PageToken.make(offset: end) : nil)
     }
+}
+
+extension Duration {
+    /// Milliseconds, with a fraction.
+    var milliseconds: Double { Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15 }
 }
