@@ -121,3 +121,36 @@ def test_graceful_shutdown_finishes_in_flight_requests():
         t.join(30)
     assert s.proc.wait(30) == 0
     assert results == [b"\x89PNG"] * 3, results
+
+
+def test_naver_signature_with_credentials(signed_server):
+    import base64
+    import hashlib
+    import hmac
+
+    from gs import KEY_ID, SECRET
+    cw = client(signed_server)
+    cw.put_dashboard(DashboardName="signed-naver", DashboardBody=json.dumps({"widgets": [
+        {"type": "metric", "properties": {"region": "kr", "metrics": [["Signed", "x"]]}}]}))
+    now = int(time.time())
+    path = "/cw_fea/real/cw/api/chart/dashboard/signed-naver/widgets/0"
+    query = f"startTime={(now - 3600) * 1000}&endTime={now * 1000}"
+
+    def fetch(key=KEY_ID, secret=SECRET, timestamp=None):
+        timestamp = str(timestamp or int(time.time() * 1000))
+        message = f"GET {path}?{query}\n{timestamp}\n{key}".encode()
+        signature = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest()).decode()
+        req = urllib.request.Request(f"{signed_server.url}{path}?{query}", headers={
+            "x-ncp-apigw-timestamp": timestamp, "x-ncp-iam-access-key": key, "x-ncp-apigw-signature-v2": signature})
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    status, png = fetch()
+    assert status == 200 and png_info(png) == (800, 600)
+    assert fetch(secret="wrong")[0] == 401
+    assert fetch(key="AKIDUNKNOWN")[0] == 401
+    assert fetch(timestamp=(now - 900) * 1000)[0] == 401
+    assert get(f"{signed_server.url}{path}?{query}")[0] == 401
