@@ -147,7 +147,8 @@ public enum DashboardWidget {
     }
 
     /// A property variable: a top-level property of that name, and every dimension of that
-    /// name in the metric rows, take the value.
+    /// name written out in the metric rows, take the value. (A dimension a row inherits through
+    /// the `"..."` shorthand is not rewritten: it is not written in that row.)
     static func replaceProperty(_ props: JSONObject, property: String, value: String) -> JSONObject {
         var out: [JSONObject.Member] = []
         for (key, v) in props {
