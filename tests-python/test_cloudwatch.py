@@ -252,3 +252,16 @@ def test_throttling(throttled_server, protocol):
     assert "Throttling" in codes and "ok" in codes, codes
     time.sleep(1.2)
     cw.get_metric_widget_image(MetricWidget=json.dumps({"metrics": [["A", "B"]], "width": 40, "height": 40}))
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS, ids=["json", "query", "cbor"])
+def test_text_round_trips_exactly(server, protocol):
+    """XML escaping, CBOR text and JSON escapes keep names and values byte for byte."""
+    cw = client(server, protocol)
+    ns = f"Text/{uuid.uuid4().hex[:6]}"
+    value = 'a&b <c> "d" \'e\' é ✓ \\ / +%20='
+    cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": "m&<>", "Value": 1.0,
+                                                   "Dimensions": [{"Name": "Where", "Value": value}]}])
+    [metric] = cw.list_metrics(Namespace=ns)["Metrics"]
+    assert metric["MetricName"] == "m&<>"
+    assert metric["Dimensions"] == [{"Name": "Where", "Value": value}]

@@ -75,6 +75,41 @@ struct CBORTests {
         }
     }
 
+    /// A random data item (`depth` bounds the nesting).
+    static func randomValue(_ rng: inout SplitMix64, depth: Int) -> CBORValue {
+        let pick = rng.next() % (depth > 0 ? 12 : 9)
+        switch pick {
+        case 0: return .unsigned(rng.next() >> (rng.next() % 64))
+        case 1: return .negative(rng.next() >> (rng.next() % 64))
+        case 2: return .bytes((0..<Int(rng.next() % 40)).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
+        case 3:
+            let scalars = (0..<Int(rng.next() % 20)).compactMap { _ in Unicode.Scalar(UInt32(rng.next() % 0x2_0000)) }
+            return .text(String(String.UnicodeScalarView(scalars)))
+        case 4: return .bool(rng.next() % 2 == 0)
+        case 5: return rng.next() % 2 == 0 ? .null : .undefined
+        case 6:
+            let d = Double(bitPattern: rng.next())
+            return .float(d.isNaN ? 0.5 : d)
+        case 7: return .simple(UInt8(truncatingIfNeeded: rng.next() % 20))
+        case 8: return .tagged(1, .unsigned(rng.next() % 4_000_000_000))
+        case 9: return .array((0..<Int(rng.next() % 5)).map { _ in randomValue(&rng, depth: depth - 1) })
+        case 10:
+            return .map((0..<Int(rng.next() % 5)).map { _ in
+                CBORPair(randomValue(&rng, depth: depth - 1), randomValue(&rng, depth: depth - 1))
+            })
+        default: return .tagged(rng.next() % 100, randomValue(&rng, depth: depth - 1))
+        }
+    }
+
+    @Test("random data items survive encode → decode")
+    func randomRoundTrip() throws {
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<2_000 {
+            let v = Self.randomValue(&rng, depth: 4)
+            #expect(try CBOR.decode(CBOR.encode(v)) == v)
+        }
+    }
+
     /// Random and mutated inputs: the decoder must answer (value or error) for every one,
     /// without crashing, hanging or allocating beyond the input's size.
     @Test("fuzz: random and mutated bytes never crash")
