@@ -227,6 +227,14 @@ def test_one_megabyte_limit(server):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(req)
     assert e.value.code == 400
+    # A gzip bomb (20 MB of zeros in 20 KB) is refused, not inflated.
+    bomb = gzip.compress(b"0" * 20_000_000)
+    req = urllib.request.Request(server.url + "/", data=bomb, method="POST", headers={
+        "Content-Type": "application/x-amz-json-1.0", "Content-Encoding": "gzip",
+        "X-Amz-Target": "GraniteServiceVersion20100801.PutMetricData"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req)
+    assert e.value.code == 400 and b"inflated" in e.value.read()
 
 
 def test_unknown_operation(server):

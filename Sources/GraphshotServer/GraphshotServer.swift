@@ -197,7 +197,12 @@ public enum GraphshotServer {
         let raw = Array(buffer.readableBytesView)
         if let encoding = wire.header("Content-Encoding")?.lowercased(), encoding.contains("gzip") {
             do {
+                // CompressNIO's `maxSize` bounds memory only roughly (its buffers round up to powers
+                // of two), so the exact limit is checked on the result too.
                 let inflated = try buffer.decompress(with: .gzip(), maxSize: CloudWatchService.maxInflatedBytes)
+                guard inflated.readableBytes <= CloudWatchService.maxInflatedBytes else {
+                    throw CompressNIOError.bufferOverflow
+                }
                 wire.body = Array(inflated.readableBytesView)
             } catch {
                 return (wire, RawBody(bytes: raw, error: .malformedBody(
