@@ -91,6 +91,9 @@ public struct DatadogQueryParser {
     let chars: [Character]
     var i = 0
     let text: String
+    var depth = 0
+    /// The deepest nesting of parentheses and unary minus signs accepted.
+    public static let maxDepth = 64
 
     public static func parse(_ text: String) throws(DatadogError) -> [DatadogExpression] {
         var p = DatadogQueryParser(text: text)
@@ -137,6 +140,9 @@ public struct DatadogQueryParser {
     }
 
     mutating func factor() throws(DatadogError) -> DatadogExpression {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
         skipSpaces()
         guard let c = peek else { throw error("expected a query or a number") }
         if c == "(" {

@@ -195,6 +195,8 @@ extension WireValue {
     /// The most list entries (`member.N`) a query parameter may name: more is an error rather
     /// than a huge allocation.
     public static let maxQueryListIndex = 10_000
+    /// The most dot-separated parts a query parameter name may have (CloudWatch's deepest is 8).
+    public static let maxQueryDepth = 32
 
     /// Query parameters (`MetricData.member.1.Dimensions.member.1.Name=Host`) as a tree:
     /// `member.N` segments make lists (ordered by N), `entry.N.key/value` make maps, other
@@ -203,7 +205,12 @@ extension WireValue {
         let root = QueryNode()
         for (name, value) in params where name != "Action" && name != "Version" {
             var node = root
-            for segment in name.split(separator: ".", omittingEmptySubsequences: false) {
+            let segments = name.split(separator: ".", omittingEmptySubsequences: false)
+            guard segments.count <= Self.maxQueryDepth else {
+                throw CloudWatchAPIError(
+                    .invalidParameterValue, "The parameter name \(name.prefix(100))… has more than \(Self.maxQueryDepth) parts.")
+            }
+            for segment in segments {
                 node = node.child(String(segment))
             }
             node.leaf = value

@@ -110,6 +110,8 @@ struct ProtocolTests {
         #expect(map["Tags"] == .map([WireMember("a", .string("1")), WireMember("b", .string(""))]))
         #expect(throws: CloudWatchAPIError.self) { try WireValue(queryParameters: [("MetricData.member.0.MetricName", "x")]) }
         #expect(throws: CloudWatchAPIError.self) { try WireValue(queryParameters: [("MetricData.member.99999999.MetricName", "x")]) }
+        let deep = Array(repeating: "a", count: 200_000).joined(separator: ".")
+        #expect(throws: CloudWatchAPIError.self) { try WireValue(queryParameters: [(deep, "x")]) }
     }
 
     @Test("GetMetricWidgetImage output formats")

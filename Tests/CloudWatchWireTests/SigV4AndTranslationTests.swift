@@ -79,6 +79,9 @@ struct DatadogTests {
                                               .binary("-", .query(DatadogMetricQuery(aggregator: .max, metric: "b")), .number(2))),
                                   .number(100)))
         #expect(f[1] == .query(DatadogMetricQuery(aggregator: .min, metric: "c", filters: [DatadogTagFilter(key: "x")])))
+        #expect(throws: DatadogError.self) { try DatadogQueryParser.parse(String(repeating: "(", count: 100_000) + "1") }
+        #expect(throws: DatadogError.self) { try DatadogQueryParser.parse(String(repeating: "-", count: 100_000) + "1") }
+        #expect(try DatadogQueryParser.parse(String(repeating: "(", count: 30) + "1" + String(repeating: ")", count: 30)) == [.number(1)])
         for bad in ["avg:", "median:a{*}", "avg:a", "avg:a{*", "avg:a{*} by host", "avg:a{*}.rollup(sum)", "avg:a{*} +", "(avg:a{*}"] {
             #expect(throws: DatadogError.self, "\(bad)") { try DatadogQueryParser.parse(bad) }
         }
