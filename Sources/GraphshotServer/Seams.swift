@@ -158,6 +158,9 @@ public enum Seams {
         guard input.startTime < input.endTime else {
             throw CloudWatchAPIError(.invalidParameterValue, "The parameter StartTime must be earlier than EndTime.")
         }
+        if let m = input.maxDatapoints, m < 1 {
+            throw CloudWatchAPIError(.invalidParameterValue, "The value \(m) for parameter MaxDatapoints is invalid: it must be at least 1.")
+        }
         var seen: Set<String> = []
         var queries: [MetricStatQuery] = []
         for (k, q) in input.queries.enumerated() {
