@@ -12,10 +12,13 @@ let package = Package(
         .library(name: "Graphshot", targets: ["Graphshot"]),
         .executable(name: "graphshot", targets: ["graphshot"]),
         .executable(name: "graphshot-bench", targets: ["GraphshotBench"]),
+        .executable(name: "graphshot-store-bench", targets: ["StoreBench"]),
+        .executable(name: "graphshot-math-bench", targets: ["MathBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The HTTP service (`graphshot serve`) only: kept out of the core library's targets.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -36,6 +39,16 @@ let package = Package(
         .target(name: "MetricMath", dependencies: ["ChartCore"]),
         // Data sources, file loaders, statistics and period buckets; one batched fetch per render.
         .target(name: "MetricQuery", dependencies: ["ChartCore", "WidgetSpec", "MetricMath"]),
+        // The embedded metric store: one SQLite file (GRDB, WAL) holding datapoints with retention
+        // tiers, the metric catalogue and dashboards; importers and exporters. The only target
+        // besides the CLI that links GRDB.
+        .target(
+            name: "MetricStore",
+            dependencies: [
+                "ChartCore", "MetricQuery", "WidgetSpec",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
         // Nice ticks, number and time formatting.
         .target(name: "ChartScales", dependencies: ["ChartCore"]),
         // Spec + series + text measurer → Scene. Knows pixels, not Cairo.
@@ -70,7 +83,7 @@ let package = Package(
         .target(
             name: "GraphshotServer",
             dependencies: [
-                "Graphshot", "CloudWatchWire",
+                "Graphshot", "CloudWatchWire", "MetricStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -83,11 +96,14 @@ let package = Package(
         .executableTarget(
             name: "graphshot",
             dependencies: [
-                "Graphshot", "GraphshotServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "Graphshot", "MetricStore", "GraphshotServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
+        .executableTarget(name: "StoreBench", dependencies: ["MetricStore", "MetricQuery", "ChartCore"]),
+        // Metric-math throughput (million points/s); compare with scripts/bench-math-numpy.py.
+        .executableTarget(name: "MathBench", dependencies: ["MetricMath", "ChartCore"]),
         // Test helpers: golden files, pixel diff, fixtures.
         .target(
             name: "ChartTestSupport",
@@ -101,6 +117,10 @@ let package = Package(
             dependencies: ["MetricMath", "ChartCore", "ChartTestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]),
+        .testTarget(
+            name: "MetricStoreTests",
+            dependencies: ["MetricStore", "MetricQuery", "ChartCore", "ChartTestSupport", "graphshot"]
+        ),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(
             name: "ChartLayoutTests",
@@ -117,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "GraphshotServerTests",
             dependencies: [
-                "GraphshotServer", "CloudWatchWire", "Graphshot", "ChartCore", "ChartTestSupport",
+                "GraphshotServer", "CloudWatchWire", "Graphshot", "MetricStore", "ChartCore", "ChartTestSupport",
             ]
         ),
         .testTarget(

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib)
-# when they are missing. Debian/Ubuntu only; prints what to install elsewhere.
+# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib, SQLite)
+# and the tools its tests use to turn SVG and PDF output back into pixels (rsvg-convert from
+# librsvg2-bin, pdftoppm from poppler-utils) when they are missing. Debian/Ubuntu only;
+# prints what to install elsewhere.
 set -euo pipefail
 
 have_libs() {
     command -v pkg-config >/dev/null 2>&1 \
-        && pkg-config --exists cairo-ft freetype2 libpng zlib 2>/dev/null
+        && pkg-config --exists cairo-ft cairo-svg cairo-pdf freetype2 libpng zlib sqlite3 2>/dev/null \
+        && command -v rsvg-convert >/dev/null 2>&1 \
+        && command -v pdftoppm >/dev/null 2>&1
 }
 
 # The service's client tests drive `graphshot serve` with the real boto3 and aws CLI
@@ -19,9 +23,9 @@ if have_libs; then
     exit 0
 fi
 
-packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev pkg-config"
+packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev libsqlite3-dev pkg-config librsvg2-bin poppler-utils"
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "graphshot: please install Cairo, FreeType, libpng and zlib development packages and pkg-config" >&2
+    echo "graphshot: please install Cairo, FreeType, libpng, zlib and SQLite development packages, pkg-config, rsvg-convert and pdftoppm" >&2
     exit 1
 fi
 sudo=""

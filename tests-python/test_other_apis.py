@@ -154,3 +154,24 @@ def test_naver_signature_with_credentials(signed_server):
     assert fetch(key="AKIDUNKNOWN")[0] == 401
     assert fetch(timestamp=(now - 900) * 1000)[0] == 401
     assert get(f"{signed_server.url}{path}?{query}")[0] == 401
+
+
+def test_store_path_persists_across_restarts(tmp_path):
+    path = str(tmp_path / "metrics.sqlite")
+    s = Server("--store", path)
+    assert s.health()["features"]["persistentStore"] is True
+    cw = client(s)
+    now = int(time.time())
+    cw.put_metric_data(Namespace="Persist", MetricData=[{"MetricName": "kept", "Value": 7.0, "Timestamp": now}])
+    cw.put_dashboard(DashboardName="kept", DashboardBody=json.dumps({"widgets": []}))
+    assert s.stop() == 0
+    s = Server("--store", path)
+    try:
+        cw = client(s)
+        assert [m["MetricName"] for m in cw.list_metrics(Namespace="Persist")["Metrics"]] == ["kept"]
+        assert cw.get_dashboard(DashboardName="kept")["DashboardBody"] == json.dumps({"widgets": []})
+        r = cw.get_metric_statistics(Namespace="Persist", MetricName="kept", StartTime=now - 600, EndTime=now + 600,
+                                     Period=60, Statistics=["Maximum"])
+        assert [p["Maximum"] for p in r["Datapoints"]] == [7.0]
+    finally:
+        s.stop()

@@ -93,10 +93,23 @@ static void cpng_row_rgba(const uint32_t *src, uint8_t *dst, int width) {
 
 int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
                        uint8_t **out, size_t *out_length) {
+    return cpng_encode_argb32_with(data, width, height, stride, 1, CPNG_FILTER_UP, CPNG_STRATEGY_RLE,
+                                   out, out_length);
+}
+
+static int cpng_valid_settings(int level, int filters, int strategy) {
+    return level >= 0 && level <= 9 && (filters & CPNG_FILTER_ALL) != 0 && (filters & ~CPNG_FILTER_ALL) == 0 &&
+           strategy >= CPNG_STRATEGY_DEFAULT && strategy <= CPNG_STRATEGY_RLE;
+}
+
+int cpng_encode_argb32_with(const uint8_t *data, int width, int height, int stride,
+                            int level, int filters, int strategy,
+                            uint8_t **out, size_t *out_length) {
     if (out) *out = NULL;
     if (out_length) *out_length = 0;
     if (!data || !out || !out_length || width <= 0 || height <= 0 || width > 100000 ||
-        height > 100000 || stride < width * 4 || (stride % 4) != 0) {
+        height > 100000 || stride < width * 4 || (stride % 4) != 0 ||
+        !cpng_valid_settings(level, filters, strategy)) {
         return CPNG_ERROR_ARGUMENT;
     }
 
@@ -137,9 +150,9 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     }
 
     png_set_write_fn(png, &state->buffer, cpng_write, cpng_flush);
-    png_set_compression_level(png, 1);
-    png_set_compression_strategy(png, Z_RLE);
-    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_UP);
+    png_set_compression_level(png, level);
+    png_set_compression_strategy(png, strategy);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
     png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, 8,
                  opaque ? PNG_COLOR_TYPE_RGB : PNG_COLOR_TYPE_RGB_ALPHA,
                  PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
@@ -160,6 +173,75 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     *out_length = state->buffer.length;
     free(state->row);
     free(state);
+    return CPNG_OK;
+}
+
+int cpng_encode_indexed(const uint8_t *indices, int width, int height,
+                        const uint8_t *palette_rgba, int palette_count,
+                        int level, int filters, int strategy,
+                        uint8_t **out, size_t *out_length) {
+    if (out) *out = NULL;
+    if (out_length) *out_length = 0;
+    if (!indices || !palette_rgba || !out || !out_length || width <= 0 || height <= 0 || width > 100000 ||
+        height > 100000 || palette_count < 1 || palette_count > 256 || !cpng_valid_settings(level, filters, strategy)) {
+        return CPNG_ERROR_ARGUMENT;
+    }
+    for (size_t i = 0; i < (size_t)width * (size_t)height; i++) {
+        if (indices[i] >= palette_count) return CPNG_ERROR_ARGUMENT;
+    }
+    const int depth = palette_count <= 2 ? 1 : palette_count <= 4 ? 2 : palette_count <= 16 ? 4 : 8;
+
+    png_color palette[256];
+    png_byte alpha[256];
+    int alpha_count = 0;
+    for (int i = 0; i < palette_count; i++) {
+        palette[i].red = palette_rgba[4 * i];
+        palette[i].green = palette_rgba[4 * i + 1];
+        palette[i].blue = palette_rgba[4 * i + 2];
+        alpha[i] = palette_rgba[4 * i + 3];
+        if (alpha[i] != 0xFF) alpha_count = i + 1;  // tRNS may stop at the last non-opaque entry
+    }
+
+    cpng_buffer *const buffer = (cpng_buffer *)calloc(1, sizeof(cpng_buffer));
+    if (!buffer) return CPNG_ERROR_MEMORY;
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL, cpng_error, cpng_warning);
+    if (!png) {
+        free(buffer);
+        return CPNG_ERROR_MEMORY;
+    }
+    png_infop info = png_create_info_struct(png);
+    if (!info) {
+        png_destroy_write_struct(&png, NULL);
+        free(buffer);
+        return CPNG_ERROR_MEMORY;
+    }
+    if (setjmp(png_jmpbuf(png))) {
+        const int status = buffer->failed ? CPNG_ERROR_MEMORY : CPNG_ERROR_LIBPNG;
+        png_destroy_write_struct(&png, &info);
+        free(buffer->data);
+        free(buffer);
+        return status;
+    }
+    png_set_write_fn(png, buffer, cpng_write, cpng_flush);
+    png_set_compression_level(png, level);
+    png_set_compression_strategy(png, strategy);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, filters);
+    png_set_IHDR(png, info, (png_uint_32)width, (png_uint_32)height, depth, PNG_COLOR_TYPE_PALETTE,
+                 PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_BASE, PNG_FILTER_TYPE_BASE);
+    png_set_PLTE(png, info, palette, palette_count);
+    if (alpha_count > 0) png_set_tRNS(png, info, alpha, alpha_count, NULL);
+    png_write_info(png, info);
+    // One index per byte in memory; libpng packs them to the bit depth.
+    if (depth < 8) png_set_packing(png);
+    for (int y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(indices + (size_t)y * (size_t)width));
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+
+    *out = buffer->data;
+    *out_length = buffer->length;
+    free(buffer);
     return CPNG_OK;
 }
 

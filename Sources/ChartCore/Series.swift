@@ -42,26 +42,47 @@ public struct ChartSeries: Sendable, Equatable, Codable {
     public var status: DataStatus
     /// Why the status is not `Complete`, when the data source said.
     public var statusMessage: String?
+    /// Set when this series is one edge of an anomaly detection band (`ANOMALY_DETECTION_BAND`):
+    /// such series are drawn as a grey band, not as lines (visual spec §6).
+    public var band: AnomalyBandRole?
 
     public init(
         rowIndex: Int, id: String, label: String, explicitColor: RGBA? = nil, paletteSlot: Int,
         axis: AxisSide = .left, visible: Bool = true, period: Int, timestamps: [EpochSeconds], values: [Double],
-        unit: String? = nil, status: DataStatus = .complete, statusMessage: String? = nil
+        unit: String? = nil, status: DataStatus = .complete, statusMessage: String? = nil, band: AnomalyBandRole? = nil
     ) {
         self.rowIndex = rowIndex; self.id = id; self.label = label; self.explicitColor = explicitColor
         self.paletteSlot = paletteSlot; self.axis = axis; self.visible = visible; self.period = period
         self.timestamps = timestamps; self.values = values; self.unit = unit
-        self.status = status; self.statusMessage = statusMessage
+        self.status = status; self.statusMessage = statusMessage; self.band = band
     }
 
     /// True when at least one value is present.
     public var hasData: Bool { values.contains { !$0.isNaN } }
 }
 
+/// Which edge of an anomaly detection band a series is, and which series the band describes.
+///
+/// `ANOMALY_DETECTION_BAND(m1)` yields two series from one expression row: the upper and the
+/// lower edge. Layout pairs the edges by `rowIndex` (both come from the same row), fills the
+/// area between them grey and strokes the parts of the series with id `describedId` that lie
+/// outside the band in red.
+public struct AnomalyBandRole: Sendable, Equatable, Hashable, Codable {
+    public enum Edge: String, Sendable, Equatable, Hashable, Codable { case upper, lower }
+    public var edge: Edge
+    /// The id of the row whose expected range the band shows (e.g. `m1`).
+    public var describedId: String
+
+    public init(edge: Edge, describedId: String) { self.edge = edge; self.describedId = describedId }
+
+    public static func upper(of id: String) -> AnomalyBandRole { AnomalyBandRole(edge: .upper, describedId: id) }
+    public static func lower(of id: String) -> AnomalyBandRole { AnomalyBandRole(edge: .lower, describedId: id) }
+}
+
 /// Something the render noticed but that did not stop it (a series with partial data,
 /// a row that could not be drawn yet, a label that was shortened).
 public struct RenderWarning: Codable, Sendable, Equatable, CustomStringConvertible {
-    /// A stable machine-readable code, e.g. `partialData`, `noData`, `expressionNotSupported`.
+    /// A stable machine-readable code, e.g. `partialData`, `noData`, `seriesClipped`.
     public var code: String
     /// Human-readable explanation.
     public var message: String

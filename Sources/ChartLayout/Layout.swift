@@ -19,21 +19,34 @@ public struct LayoutInput: Sendable {
 /// A laid-out image plus what layout had to compromise on.
 public struct LayoutResult: Sendable {
     public var scene: Scene
-    /// Legend overflow, shortened labels, views drawn as time series.
+    /// Legend overflow, shortened labels, clipped series, values left out of a view.
     public var warnings: [RenderWarning]
-    /// The plot rectangle (where data is drawn).
+    /// The plot rectangle (where data is drawn; the tile area for the number, gauge and table views).
     public var plot: Rect
+    /// What was drawn, as data (the render sidecar); nil when a view does not describe itself.
+    public var chart: ChartDescription? = nil
 }
 
-/// Turns a widget and its series into a `Scene` (visual spec §2–§6, §8, §9, §11).
+/// Turns a widget and its series into a `Scene` (visual spec §2–§11).
 ///
-/// Layout runs in passes — chrome (title, legend) → tick count from the plot height →
+/// Each view has its own layout: `TimeSeriesLayout` (below), `SingleValueLayout`,
+/// `GaugeLayout`, `BarLayout`, `PieLayout` and `TableViewLayout`, each in its own file.
+///
+/// Time series layout runs in passes — chrome (title, legend) → tick count from the plot height →
 /// measured tick labels → plot rectangle → mapped data — never in a loop until stable.
 /// When the plot would be smaller than 40 × 30 px it drops, in order, the legend, the
 /// axis titles and the tick labels.
 public enum ChartLayout {
     public static func layout(_ input: LayoutInput, measurer: some TextMeasurer) -> LayoutResult {
-        TimeSeriesLayout(input: input, measurer: measurer).run()
+        let context = { ViewContext(input: input, measurer: measurer) }
+        switch input.widget.view {
+        case .timeSeries: return TimeSeriesLayout(input: input, measurer: measurer).run()
+        case .singleValue: return SingleValueLayout(context: context()).run()
+        case .gauge: return GaugeLayout(context: context()).run()
+        case .bar: return BarLayout(context: context()).run()
+        case .pie: return PieLayout(context: context()).run()
+        case .table: return TableViewLayout(context: context()).run()
+        }
     }
 }
 
@@ -78,28 +91,12 @@ struct TimeSeriesLayout {
         self.visible = input.series.filter(\.visible).map { ($0, $0.explicitColor ?? Palette.color(slot: $0.paletteSlot)) }
         self.hasPartialData = input.series.contains { $0.status != .complete }
 
-        // Annotations without a colour continue the palette counter after every series slot,
-        // horizontal ones first, in list order, visible or not (like hidden rows).
-        var slot = max(input.widget.rows.count, input.series.map(\.paletteSlot).max() ?? 0)
-        var horizontal: [(HorizontalAnnotation, RGBA)] = []
-        for a in input.widget.annotations.horizontal {
-            let color: RGBA
-            if let c = a.color { color = c } else { slot += 1; color = Palette.color(slot: slot) }
-            if a.visible { horizontal.append((a, color)) }
-        }
-        var vertical: [(VerticalAnnotation, RGBA)] = []
-        for a in input.widget.annotations.vertical {
-            let color: RGBA
-            if let c = a.color { color = c } else { slot += 1; color = Palette.color(slot: slot) }
-            if a.visible { vertical.append((a, color)) }
-        }
-        self.horizontal = horizontal
-        self.vertical = vertical
+        (self.horizontal, self.vertical) = AnnotationColors.resolve(input.widget, series: input.series)
 
         var stacks: [AxisSide: [StackedSeries]] = [:]
         if input.widget.stacked {
             for side in [AxisSide.left, .right] {
-                stacks[side] = TimeSeriesLayout.stack(visible.enumerated().filter { $0.element.series.axis == side }.map { ($0.offset, $0.element.series) })
+                stacks[side] = TimeSeriesLayout.stack(visible.enumerated().filter { $0.element.series.axis == side && $0.element.series.band == nil }.map { ($0.offset, $0.element.series) })
             }
         }
         self.stacks = stacks
@@ -149,6 +146,9 @@ struct TimeSeriesLayout {
                 for v in s.top { include(v) }
                 include(0)
             }
+            for (s, _) in visible where s.axis == side && s.band != nil {
+                for v in s.values { include(v) }
+            }
         } else {
             for (s, _) in visible where s.axis == side {
                 for v in s.values { include(v) }
@@ -187,7 +187,7 @@ struct TimeSeriesLayout {
     // MARK: - Legend
 
     func legendEntries() -> [LegendEntry] {
-        var entries = visible.map { LegendEntry(swatch: .square($0.color), label: $0.series.label) }
+        var entries = seriesLegendEntries()
         for (a, color) in horizontal {
             switch a.shape {
             case .line(_, let label, _):
@@ -230,11 +230,6 @@ struct TimeSeriesLayout {
 
     func attempt(_ chrome: Chrome) -> (fits: Bool, layout: LayoutResult) {
         var warnings: [RenderWarning] = []
-        if widget.view != .timeSeries {
-            warnings.append(RenderWarning(
-                code: "viewNotSupported",
-                message: "view \"\(widget.view.rawValue)\" is not supported yet; drawn as a time series"))
-        }
         let pad = Metrics.padding
         var items: [SceneItem] = []
         var top = pad
@@ -268,7 +263,7 @@ struct TimeSeriesLayout {
                 legend = legendPlacer.bottom(entries, origin: .init(x: pad, y: 0), width: width - 2 * pad,
                                              rowLimit: rowLimit, leading: iconInLegend ? iconLead : 0)
                 let legendTop = bottomEdge - legend.extent
-                legend.items = legend.items.map { $0.translated(dx: 0, dy: legendTop) }
+                legend.translate(dy: legendTop)
                 if iconInLegend { legendItems.append(warningIcon(rowStart: Point(x: pad, y: legendTop))) }
                 bottomEdge = legendTop - 4
             case .right:
@@ -299,6 +294,7 @@ struct TimeSeriesLayout {
         let plotHeight = plotBottom - plotTop
         let sides = axisSides()
         let axes = sides.map { axisModel($0, plotHeight: plotHeight) }
+        warnings += seriesWarnings(axes)
 
         func column(_ axis: AxisModel?) -> Double {
             guard let axis else { return 0 }
@@ -329,7 +325,9 @@ struct TimeSeriesLayout {
                                        stroke: Stroke(color: colors.grid, width: 1)))
             }
         }
+        plotItems += anomalyBandItems(mappings)
         plotItems += seriesItems(mappings)
+        plotItems += outOfBandItems(mappings)
         plotItems += horizontalAnnotationLines(mappings)
         plotItems += verticalAnnotationLines(plot)
         items.append(.group(role: "plot", clip: plot, items: plotItems))
@@ -376,8 +374,10 @@ struct TimeSeriesLayout {
                 color: colors.secondaryText, align: .middle, baseline: .middle)))
         }
 
+        warnings += drawingWarnings(axes: axes, chrome: chrome, plot: plot, scene: items)
         let scene = Scene(size: Size(width: width, height: height), background: colors.background, items: items)
-        return (fits, LayoutResult(scene: scene, warnings: warnings, plot: plot))
+        let chart = describe(plot: plot, axes: axes, legend: legend, chrome: chrome, scene: items)
+        return (fits, LayoutResult(scene: scene, warnings: warnings, plot: plot, chart: chart))
     }
 
     /// The partial-data triangle as the first item of a legend row starting at `rowStart`.
@@ -410,7 +410,7 @@ struct TimeSeriesLayout {
             }
             return areas + lines
         }
-        for (series, color) in visible {
+        for (series, color) in visible where series.band == nil {
             guard let mapping = mappings[series.axis] else { continue }
             let path = SeriesPathBuilder.build(timestamps: series.timestamps, values: series.values, mapping: mapping)
             if !path.points.isEmpty {

@@ -17,6 +17,14 @@ struct LegendLayout {
     var truncated: [String] = []
     /// Entries folded into "+N more".
     var hiddenCount = 0
+    /// Where each placed entry went, in order (for the chart description).
+    var boxes: [LegendBox] = []
+
+    /// Moves the legend (items and boxes) down by `dy` pixels.
+    mutating func translate(dy: Double) {
+        items = items.map { $0.translated(dx: 0, dy: dy) }
+        boxes = boxes.map { LegendBox(rect: Rect(x: $0.rect.x, y: $0.rect.y + dy, width: $0.rect.width, height: $0.rect.height), label: $0.label, isMore: $0.isMore) }
+    }
 }
 
 /// Places legend entries (visual spec §4): bottom legends flow left to right and wrap,
@@ -88,6 +96,7 @@ struct LegendPlacer {
             var cx = origin.x + (rowIndex == 0 ? leading : 0)
             for (entry, label, w) in row {
                 result.items += entryItems(entry, label: label, at: Point(x: cx, y: y))
+                result.boxes.append(box(entry, label: label, at: Point(x: cx, y: y), width: w))
                 cx += w + Metrics.entryGap
             }
             y += Metrics.legendRow
@@ -115,10 +124,18 @@ struct LegendPlacer {
             let label = measurer.truncate(entry.label, font: font, maxWidth: max(0, textRoom))
             if label != entry.label { result.truncated.append(entry.label) }
             result.items += entryItems(entry, label: label, at: Point(x: origin.x, y: y))
+            result.boxes.append(box(entry, label: label, at: Point(x: origin.x, y: y), width: entryWidth(entry, label: label)))
             y += Metrics.legendRow
         }
         result.extent = width
         return result
+    }
+
+    /// The placed box of one entry whose row starts at `at`.
+    private func box(_ entry: LegendEntry, label: String, at p: Point, width: Double) -> LegendBox {
+        let isMore: Bool
+        if case .none = entry.swatch { isMore = true } else { isMore = false }
+        return LegendBox(rect: Rect(x: p.x, y: p.y, width: width, height: Metrics.legendRow), label: label, isMore: isMore)
     }
 
     /// The swatch and label of one entry whose row starts at `at` (top-left of the 18-px row).

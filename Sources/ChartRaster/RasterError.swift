@@ -15,11 +15,13 @@ public enum RasterError: Error, Sendable, Equatable, CustomStringConvertible {
     case pngEncode(code: Int)
     /// The bytes are not a PNG Cairo can read, or decode to an unsupported format.
     case pngDecode(reason: String)
+    /// `RasterOptions.scale` is not a finite number in `Rasterizer.scaleRange`.
+    case invalidScale(Double)
 
     public var description: String {
         switch self {
         case .invalidSize(let w, let h):
-            return "invalid canvas size \(w)×\(h) (each side must be finite and 1…\(Rasterizer.maxDimension) px)"
+            return "invalid canvas size \(w)×\(h) (each side must be finite and 1…\(Rasterizer.maxDimension) px, or up to \(Rasterizer.maxPixelSide) device pixels after scaling)"
         case .fontsNotFound(let searched):
             return "bundled fonts not found; looked in: " + searched.joined(separator: ", ")
         case .fontLoad(let path, let reason):
@@ -30,6 +32,8 @@ public enum RasterError: Error, Sendable, Equatable, CustomStringConvertible {
             return "PNG encoding failed (cpng status \(code))"
         case .pngDecode(let reason):
             return "PNG decoding failed: \(reason)"
+        case .invalidScale(let scale):
+            return "invalid scale \(scale) (it must be between \(Rasterizer.scaleRange.lowerBound) and \(Rasterizer.scaleRange.upperBound))"
         }
     }
 

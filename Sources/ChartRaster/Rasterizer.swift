@@ -14,8 +14,27 @@ public struct RasterOptions: Sendable, Equatable {
     }
 
     public var textMode: TextMode
+    /// Device pixels (or vector units) per scene pixel: 2 draws the same layout at twice the
+    /// resolution for hi-DPI screens. The Cairo context is scaled, not the layout, so text and
+    /// lines are drawn crisp at the larger size. `Rasterizer.scaleRange` (0.25…4).
+    public var scale: Double
+    /// Largest accepted scene side in scene pixels. Widgets are limited to
+    /// `Rasterizer.maxDimension` (2000); composed dashboards may raise it up to
+    /// `Rasterizer.maxComposedDimension`.
+    public var maxSceneSide: Int
+    /// The creation date written into PDF metadata (SVG has none). Always set explicitly so
+    /// the same input gives the same bytes; the façade passes the render's injected "now".
+    public var documentDate: EpochSeconds
+    /// The PDF document title (metadata only), if any.
+    public var documentTitle: String?
 
-    public init(textMode: TextMode = .glyphs) { self.textMode = textMode }
+    public init(
+        textMode: TextMode = .glyphs, scale: Double = 1, maxSceneSide: Int = Rasterizer.maxDimension,
+        documentDate: EpochSeconds = 0, documentTitle: String? = nil
+    ) {
+        self.textMode = textMode; self.scale = scale; self.maxSceneSide = maxSceneSide
+        self.documentDate = documentDate; self.documentTitle = documentTitle
+    }
 }
 
 /// Scene → pixels → PNG, with Cairo. Everything Cairo-related is created, used and destroyed
@@ -24,6 +43,14 @@ public struct RasterOptions: Sendable, Equatable {
 public enum Rasterizer {
     /// Largest accepted canvas side in pixels (MetricWidget allows 1…2000).
     public static let maxDimension = 2000
+    /// Largest scene side `RasterOptions.maxSceneSide` may allow (composed dashboards).
+    public static let maxComposedDimension = 10_000
+    /// Accepted `RasterOptions.scale` values.
+    public static let scaleRange: ClosedRange<Double> = 0.25...4
+    /// Largest output side in device pixels after scaling (Cairo's own limit is 32,767).
+    public static let maxPixelSide = 16_384
+    /// Largest output in device pixels after scaling (a 256 MB ARGB32 buffer).
+    public static let maxPixelCount = 64 * 1024 * 1024
 
     /// Polylines with fewer points than this get round caps and joins (the house style);
     /// longer ones use butt caps and miter joins, because Cairo's round joins are about 3×
@@ -31,9 +58,9 @@ public enum Rasterizer {
     public static let roundJoinPointLimit = 2000
 
     /// The canvas size in whole pixels, or `.invalidSize` when a side is non-finite,
-    /// rounds below 1 or exceeds `maxDimension`.
-    public static func canvasSize(_ size: Size) throws(RasterError) -> (width: Int, height: Int) {
-        let maxSide = Double(maxDimension)
+    /// rounds below 1 or exceeds `maxSide`.
+    public static func canvasSize(_ size: Size, maxSide: Int = maxDimension) throws(RasterError) -> (width: Int, height: Int) {
+        let maxSide = Double(min(max(1, maxSide), maxComposedDimension))
         guard size.width.isFinite, size.height.isFinite,
               size.width <= maxSide, size.height <= maxSide,
               size.width.rounded() >= 1, size.height.rounded() >= 1
@@ -41,7 +68,20 @@ public enum Rasterizer {
         return (Int(size.width.rounded()), Int(size.height.rounded()))
     }
 
-    /// Draws `scene` on a new ARGB32 canvas of `scene.size`.
+    /// The output size in device pixels for `scene` drawn with `options`: the scene size
+    /// (checked by `canvasSize`) times the scale, rounded. Throws `.invalidScale` for a scale
+    /// outside `scaleRange`, `.invalidSize` when the result is too large.
+    public static func deviceSize(_ size: Size, options: RasterOptions) throws(RasterError) -> (width: Int, height: Int) {
+        let (w, h) = try canvasSize(size, maxSide: options.maxSceneSide)
+        guard options.scale.isFinite, scaleRange.contains(options.scale) else { throw .invalidScale(options.scale) }
+        let width = max(1, Int((Double(w) * options.scale).rounded())), height = max(1, Int((Double(h) * options.scale).rounded()))
+        guard width <= maxPixelSide, height <= maxPixelSide, width * height <= maxPixelCount else {
+            throw .invalidSize(width: Double(width), height: Double(height))
+        }
+        return (width, height)
+    }
+
+    /// Draws `scene` on a new ARGB32 canvas of `scene.size × options.scale` device pixels.
     ///
     /// Coordinates are used as given (layout snaps to pixels) within ±100,000 px; lines and
     /// areas reaching beyond that are clipped there, and dots, text and icons anchored beyond
@@ -55,7 +95,7 @@ public enum Rasterizer {
     public static func render(
         _ scene: Scene, fonts: FontLibrary, options: RasterOptions = RasterOptions()
     ) throws(RasterError) -> RasterImage {
-        let (width, height) = try canvasSize(scene.size)
+        let (width, height) = try deviceSize(scene.size, options: options)
         var pixels = [UInt32](repeating: 0, count: width * height)
         let failure: RasterError? = pixels.withUnsafeMutableBytes { raw -> RasterError? in
             do throws(RasterError) {
@@ -68,8 +108,10 @@ public enum Rasterizer {
                 let context = try CairoContext(surface: surface)
                 let painter = Painter(
                     cr: context.raw, fonts: fonts, options: options,
-                    pixels: raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                    lines: LineRasterizer(width: width, height: height))
+                    direct: DirectPixels(
+                        pixels: raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                        lines: LineRasterizer(width: width, height: height)),
+                    canvas: PixelBox.canvas(width: width, height: height))
                 painter.paint(scene)
                 let status = context.status
                 guard status == CAIRO_STATUS_SUCCESS else { return RasterError(cairoStatus: status) }
@@ -94,17 +136,31 @@ public enum Rasterizer {
     }
 }
 
+/// The image surface's own pixels, for the hand-written line rasterizer.
+struct DirectPixels {
+    /// ARGB32, stride = width (device pixels).
+    let pixels: UnsafeMutablePointer<UInt32>
+    let lines: LineRasterizer
+}
+
 /// Draws scene items on one `cairo_t`. Lives only for the duration of one `render`.
+///
+/// The same painter draws on image, SVG and PDF surfaces. On an image surface (`direct`
+/// set) solid data lines go through `LineRasterizer` straight into the pixels; on vector
+/// surfaces every line is a Cairo path.
 struct Painter {
     let cr: OpaquePointer
     let fonts: FontLibrary
     let options: RasterOptions
-    /// The pixels Cairo draws on (ARGB32, stride = width), for the line rasterizer.
-    let pixels: UnsafeMutablePointer<UInt32>
-    let lines: LineRasterizer
+    /// Set for image surfaces only.
+    let direct: DirectPixels?
+    /// The output in device pixels (scene size × scale).
+    let canvas: PixelBox
 
     /// Groups nested deeper than this are not drawn (guards the stack against absurd scenes).
     static let maxGroupDepth = 256
+
+    var scale: Double { options.scale }
 
     func paint(_ scene: Scene) {
         cairo_set_antialias(cr, CAIRO_ANTIALIAS_DEFAULT)
@@ -113,7 +169,8 @@ struct Painter {
         setColour(scene.background)
         cairo_paint(cr)
         cairo_set_operator(cr, CAIRO_OPERATOR_OVER)
-        let canvas = PixelBox.canvas(width: lines.width, height: lines.height)
+        // Scene coordinates from here on; the device sees them `scale` times larger.
+        if scale != 1 { cairo_scale(cr, scale, scale) }
         for item in scene.items { draw(item, depth: 0, clip: canvas) }
     }
 
@@ -132,7 +189,7 @@ struct Painter {
                 let rect = SafeGeometry.clampRect(clip)
                 cairo_rectangle(cr, rect.x, rect.y, rect.width, rect.height)
                 cairo_clip(cr)
-                childBox = box.intersecting(rect)
+                childBox = box.intersecting(rect.scaled(by: scale))
             }
             for child in items { draw(child, depth: depth + 1, clip: childBox) }
 
@@ -146,15 +203,22 @@ struct Painter {
             cairo_stroke(cr)
 
         case .polyline(let points, let stroke):
-            if LineRasterizer.handles(stroke) {
-                // Data lines: the fast rasterizer, straight into Cairo's pixels.
+            if let direct, LineRasterizer.handles(stroke) {
+                // Data lines: the fast rasterizer, straight into Cairo's pixels (device space).
                 let target = cairo_get_target(cr)
                 cairo_surface_flush(target)
-                lines.draw(points, stroke: stroke, clip: box, pixels: pixels)
+                if scale == 1 {
+                    direct.lines.draw(points, stroke: stroke, clip: box, pixels: direct.pixels)
+                } else {
+                    var scaledStroke = stroke
+                    scaledStroke.width *= scale
+                    direct.lines.draw(points.map { $0?.scaled(by: scale) }, stroke: scaledStroke, clip: box, pixels: direct.pixels)
+                }
                 cairo_surface_mark_dirty(target)
                 return
             }
-            guard setStroke(stroke, round: points.count < Rasterizer.roundJoinPointLimit) else { return }
+            // Vector surfaces keep round joins at any length: they cost nothing to draw there.
+            guard setStroke(stroke, round: direct == nil || points.count < Rasterizer.roundJoinPointLimit) else { return }
             tracePolyline(points)
             cairo_stroke(cr)
 
@@ -348,4 +412,11 @@ extension Point {
 
 extension Rect {
     fileprivate var allFinite: Bool { x.isFinite && y.isFinite && width.isFinite && height.isFinite }
+    fileprivate func scaled(by s: Double) -> Rect {
+        s == 1 ? self : Rect(x: x * s, y: y * s, width: width * s, height: height * s)
+    }
+}
+
+extension Point {
+    fileprivate func scaled(by s: Double) -> Point { Point(x: x * s, y: y * s) }
 }

@@ -65,13 +65,13 @@ public struct DashboardWidgetRequest: Sendable, Equatable {
 
     /// The MetricWidget JSON for the requested widget of `dashboardBody` (api.md §8.4).
     public func widgetJSON(dashboardBody: String) throws(DashboardWidgetError) -> String {
-        try DashboardWidget.metricWidgetJSON(
+        try DashboardWidgetJSON.metricWidgetJSON(
             dashboardBody: dashboardBody, index: widgetIndex, start: start, end: end, mode: mode, width: width, height: height)
     }
 }
 
 /// Turns one widget of a CloudWatch dashboard body into a MetricWidget document.
-public enum DashboardWidget {
+public enum DashboardWidgetJSON {
     /// Steps of api.md §8.4: select the widget (only `metric` widgets draw), apply variable
     /// defaults, set the time range and size, and choose periods (`periodOverride`, then the
     /// resolution mode). `__FIRST` defaults are left unresolved (the widget keeps its own values).
@@ -253,7 +253,7 @@ public enum DashboardBodyValidator {
             if rows == 0, props["annotations"] != nil { continue }  // an alarm graph
             guard rows <= WidgetLimits.maxRows else { continue }
             let checked = JSONObject(props.members.filter { $0.key != "width" && $0.key != "height" })
-            let text = String(decoding: WireJSON.encode(DashboardWidget.wire(.object(checked))), as: UTF8.self)
+            let text = String(decoding: WireJSON.encode(DashboardWidgetJSON.wire(.object(checked))), as: UTF8.self)
             do {
                 _ = try MetricWidget.parse(json: text)
             } catch {

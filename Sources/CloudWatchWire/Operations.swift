@@ -198,127 +198,64 @@ extension MetricIdentity {
 
 // MARK: - GetMetricStatistics
 
-/// `GetMetricStatisticsInput`.
-public struct GetMetricStatisticsInput: Sendable, Equatable {
-    /// The five plain statistics GetMetricStatistics names in `Statistics`.
-    public static let plainStatistics = ["SampleCount", "Average", "Sum", "Minimum", "Maximum"]
-
-    public var metric: MetricIdentity
-    public var startTime: EpochSeconds
-    public var endTime: EpochSeconds
-    public var period: Int
-    /// A subset of `plainStatistics`.
-    public var statistics: [String]
-    /// Percentiles and other extended statistics (`p99`, `tm90`).
-    public var extendedStatistics: [String]
-    public var unit: String?
-
-    public init(
-        metric: MetricIdentity, startTime: EpochSeconds, endTime: EpochSeconds, period: Int, statistics: [String],
-        extendedStatistics: [String] = [], unit: String? = nil
-    ) {
-        self.metric = metric; self.startTime = startTime; self.endTime = endTime; self.period = period
-        self.statistics = statistics; self.extendedStatistics = extendedStatistics; self.unit = unit
-    }
-
+extension GetMetricStatisticsInput {
+    /// Decodes the request members as sent; validation is `validated(now:)` (MetricQuery).
     public init(_ r: WireReader) throws(CloudWatchAPIError) {
-        metric = try MetricIdentity(wire: r)
-        startTime = try r.required("StartTime").timestamp()
-        endTime = try r.required("EndTime").timestamp()
-        period = try r.required("Period").integer()
-        statistics = try r.optional("Statistics")?.strings() ?? []
-        extendedStatistics = try r.optional("ExtendedStatistics")?.strings() ?? []
-        unit = try r.optional("Unit")?.string()
-        for s in statistics where !Self.plainStatistics.contains(s) {
-            throw CloudWatchAPIError(
-                .invalidParameterValue,
-                "The value \(s) for parameter Statistics is invalid. Valid values: \(Self.plainStatistics.joined(separator: ", ")).")
+        var dimensions: [Dimension] = []
+        for d in try r.optional("Dimensions")?.list() ?? [] {
+            dimensions.append(Dimension(name: try d.required("Name").string(), value: try d.required("Value").string()))
         }
-        guard !statistics.isEmpty || !extendedStatistics.isEmpty else {
-            throw CloudWatchAPIError(.missingParameter, "Must specify either Statistics or ExtendedStatistics.")
-        }
-        guard statistics.count + extendedStatistics.count <= 10 else {
-            throw CloudWatchAPIError(.invalidParameterValue, "At most 10 statistics and extended statistics may be requested together.")
-        }
-        guard period >= 1 else {
-            throw CloudWatchAPIError(.invalidParameterValue, "The parameter Period must be a positive number of seconds.")
-        }
-        guard startTime < endTime else {
-            throw CloudWatchAPIError(.invalidParameterValue, "The parameter StartTime must be before EndTime.")
-        }
+        self.init(
+            namespace: try r.optional("Namespace")?.string(), metricName: try r.optional("MetricName")?.string(),
+            dimensions: dimensions, startTime: try r.optional("StartTime")?.timestamp(),
+            endTime: try r.optional("EndTime")?.timestamp(), period: try r.optional("Period")?.integer(),
+            statistics: try r.optional("Statistics")?.strings() ?? [],
+            extendedStatistics: try r.optional("ExtendedStatistics")?.strings() ?? [], unit: try r.optional("Unit")?.string())
     }
 }
 
-/// One GetMetricStatistics datapoint.
-public struct StatisticsDatapoint: Sendable, Equatable {
-    public var timestamp: EpochSeconds
-    /// Plain statistics by name (`Average` → 1.5).
-    public var values: [(name: String, value: Double)]
-    /// Extended statistics by name (`p99` → 3.2).
-    public var extended: [(name: String, value: Double)]
-    public var unit: String
-
-    public init(timestamp: EpochSeconds, values: [(name: String, value: Double)], extended: [(name: String, value: Double)], unit: String) {
-        self.timestamp = timestamp; self.values = values; self.extended = extended; self.unit = unit
-    }
-
-    public static func == (a: Self, b: Self) -> Bool {
-        a.timestamp == b.timestamp && a.unit == b.unit
-            && a.values.map(\.name) == b.values.map(\.name) && a.values.map(\.value) == b.values.map(\.value)
-            && a.extended.map(\.name) == b.extended.map(\.name) && a.extended.map(\.value) == b.extended.map(\.value)
-    }
-
+extension StatisticsDatapoint {
+    /// `{Timestamp, SampleCount?, Average?, Sum?, Minimum?, Maximum?, Unit, ExtendedStatistics?}`
+    /// (extended statistics in name order).
     public var wireValue: WireValue {
-        var members = [WireMember("Timestamp", .timestamp(Double(timestamp)))]
-        for v in values { members.append(WireMember(v.name, .double(v.value))) }
-        members.append(WireMember("Unit", .string(unit)))
-        if !extended.isEmpty { members.append(WireMember("ExtendedStatistics", .map(extended.map { WireMember($0.name, .double($0.value)) }))) }
-        return .structure(members)
+        .object([
+            ("Timestamp", .timestamp(Double(timestamp))),
+            ("SampleCount", sampleCount.map { .double($0) }), ("Average", average.map { .double($0) }),
+            ("Sum", sum.map { .double($0) }), ("Minimum", minimum.map { .double($0) }), ("Maximum", maximum.map { .double($0) }),
+            ("Unit", .string(unit)),
+            ("ExtendedStatistics", extendedStatistics.isEmpty ? nil : .map(extendedStatistics.keys.sorted().map {
+                WireMember($0, .double(extendedStatistics[$0] ?? .nan))
+            })),
+        ])
     }
 }
 
-/// `{Label, Datapoints}`.
-public func getMetricStatisticsOutput(label: String, datapoints: [StatisticsDatapoint]) -> WireValue {
-    .object([("Label", .string(label)), ("Datapoints", .list(datapoints.map(\.wireValue)))])
+extension GetMetricStatisticsOutput {
+    /// `{Label, Datapoints}`.
+    public var wireValue: WireValue { .object([("Label", .string(label)), ("Datapoints", .list(datapoints.map(\.wireValue)))]) }
 }
 
 // MARK: - ListMetrics
 
-/// `ListMetricsInput`.
-public struct ListMetricsInput: Sendable, Equatable {
-    public var query: MetricListQuery
-    /// `RecentlyActive=PT3H`: only metrics with data in the last three hours.
-    public var recentlyActive: Bool
-    public var nextToken: String?
-
-    public init(query: MetricListQuery, recentlyActive: Bool = false, nextToken: String? = nil) {
-        self.query = query; self.recentlyActive = recentlyActive; self.nextToken = nextToken
-    }
-
+extension ListMetricsInput {
+    /// Decodes the request members as sent (`ListMetricsRules.query(for:now:)` checks them).
+    /// `IncludeLinkedAccounts` / `OwningAccount` are accepted and ignored (one account per store).
     public init(_ r: WireReader) throws(CloudWatchAPIError) {
         var filters: [DimensionFilter] = []
-        let dims = try r.optional("Dimensions")?.list() ?? []
-        guard dims.count <= 10 else {
-            throw CloudWatchAPIError(.invalidParameterValue, "The collection Dimensions must not have more than 10 members.")
+        for d in try r.optional("Dimensions")?.list() ?? [] {
+            filters.append(DimensionFilter(name: try d.required("Name").string(), value: try d.optional("Value")?.string()))
         }
-        for d in dims { filters.append(DimensionFilter(name: try d.required("Name").string(), value: try d.optional("Value")?.string())) }
-        query = MetricListQuery(
-            namespace: try r.optional("Namespace")?.string(), metricName: try r.optional("MetricName")?.string(), dimensions: filters)
-        if let active = try r.optional("RecentlyActive")?.string() {
-            guard active == "PT3H" else {
-                throw CloudWatchAPIError(.invalidParameterValue, "The value \(active) for parameter RecentlyActive is invalid. Valid values: PT3H.")
-            }
-            recentlyActive = true
-        } else {
-            recentlyActive = false
-        }
-        nextToken = try r.optional("NextToken")?.string()
-        // IncludeLinkedAccounts / OwningAccount: accepted and ignored (one account per store).
         _ = try r.optional("IncludeLinkedAccounts")?.bool()
+        self.init(
+            namespace: try r.optional("Namespace")?.string(), metricName: try r.optional("MetricName")?.string(),
+            dimensions: filters, nextToken: try r.optional("NextToken")?.string(),
+            recentlyActive: try r.optional("RecentlyActive")?.string())
     }
+}
 
+extension ListMetricsOutput {
     /// `{Metrics, NextToken?}`.
-    public static func output(_ metrics: [MetricIdentity], nextToken: String?) -> WireValue {
+    public var wireValue: WireValue {
         .object([("Metrics", .list(metrics.map(\.wireValue))), ("NextToken", nextToken.map { .string($0) })])
     }
 }
@@ -335,9 +272,16 @@ public struct DashboardRecord: Sendable, Equatable {
     public init(name: String, body: String, lastModified: EpochSeconds) {
         self.name = name; self.body = body; self.lastModified = lastModified
     }
+}
 
+/// One ListDashboards entry.
+public struct DashboardSummary: Sendable, Equatable {
+    public var name: String
     /// `Size`: the body's length in bytes.
-    public var size: Int { body.utf8.count }
+    public var size: Int
+    public var lastModified: EpochSeconds
+
+    public init(name: String, size: Int, lastModified: EpochSeconds) { self.name = name; self.size = size; self.lastModified = lastModified }
 }
 
 /// One `DashboardValidationMessage`: `{DataPath, Message}`.
@@ -413,7 +357,7 @@ public enum DashboardOperations {
         return (prefix, try r.optional("NextToken")?.string())
     }
 
-    public static func listDashboardsOutput(_ entries: [DashboardRecord], account: String, nextToken: String?) -> WireValue {
+    public static func listDashboardsOutput(_ entries: [DashboardSummary], account: String, nextToken: String?) -> WireValue {
         .object([
             ("DashboardEntries", .list(entries.map { d in
                 .object([

@@ -9,27 +9,52 @@ import ChartRaster
 public struct RenderOptions: Sendable {
     /// "Now", for relative time ranges (`-PT3H`) and for dropping unfinished buckets.
     /// Always injected: Graphshot never reads the clock on its own, so the same input gives
-    /// the same image.
+    /// the same image. Also the creation date written into PDF output.
     public var now: EpochSeconds
+    /// PNG (default), SVG or PDF, all drawn from the same scene.
+    public var format: OutputFormat
+    /// Device pixels per layout pixel: 2 renders the same layout at twice the resolution
+    /// (hi-DPI). 0.25…4. SVG and PDF pages grow by the same factor.
+    public var scale: Double
+    /// A byte budget for PNG output: stronger compression first, then fewer colours (an
+    /// indexed-colour PNG); a `byteBudgetExceeded` warning when it still cannot be met. For
+    /// SVG and PDF only the warning applies.
+    public var maxBytes: Int?
 
-    public init(now: EpochSeconds) { self.now = now }
+    public init(now: EpochSeconds, format: OutputFormat = .png, scale: Double = 1, maxBytes: Int? = nil) {
+        self.now = now; self.format = format; self.scale = scale; self.maxBytes = maxBytes
+    }
 }
 
 /// The outcome of a render.
 public struct RenderResult: Sendable {
-    /// The PNG file's bytes.
-    public var png: [UInt8]
+    /// The encoded image in `format`.
+    public var image: [UInt8]
+    /// The format of `image`.
+    public var format: OutputFormat
     /// Everything the render noticed but did not fail on: partial data (and which series),
-    /// rows with no data, expressions not drawn yet, shortened labels, legend overflow.
+    /// rows with no data or unknown metrics, expressions not drawn yet, series beyond a fixed
+    /// axis range, shortened labels, legend overflow, a missed byte budget.
     public var warnings: [RenderWarning]
     /// The scene that was rasterized (useful for tests and `--dump-scene`).
     public var scene: Scene
+    /// What was drawn, as data (`graphshot render --sidecar`).
+    public var sidecar: RenderSidecar
+
+    /// The image bytes: PNG unless `RenderOptions.format` asked for SVG or PDF (same as `image`).
+    public var png: [UInt8] { image }
 }
 
 /// A laid-out widget before rasterization.
 public struct SceneResult: Sendable {
     public var scene: Scene
     public var warnings: [RenderWarning]
+    /// What the layout drew, as data.
+    public var chart: ChartDescription
+    /// The widget that was laid out and its resolved time range `[start, end)`.
+    public var widget: MetricWidget
+    public var start: EpochSeconds
+    public var end: EpochSeconds
 }
 
 /// Why a render failed.
@@ -91,20 +116,23 @@ public struct Renderer: Sendable {
             case .dataSource(let message): throw .dataSource(message)
             }
         }
-        let layout = ChartLayout.layout(
-            LayoutInput(widget: widget, series: fetched.series, start: fetched.start, end: fetched.end), measurer: measurer)
-        return SceneResult(scene: layout.scene, warnings: fetched.warnings + layout.warnings)
+        let input = LayoutInput(widget: widget, series: fetched.series, start: fetched.start, end: fetched.end)
+        let layout = ChartLayout.layout(input, measurer: measurer)
+        let warnings = MetricDiagnostics.refiningNoData(fetched.warnings, widget: widget, source: data) + layout.warnings
+        return SceneResult(
+            scene: layout.scene, warnings: warnings, chart: layout.chart ?? .basic(input),
+            widget: widget, start: fetched.start, end: fetched.end)
     }
 
-    /// Renders MetricWidget JSON to PNG bytes.
+    /// Renders MetricWidget JSON to an image (PNG unless `options.format` says otherwise).
     public func render(widgetJSON: String, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> RenderResult {
         let laidOut = try scene(widgetJSON: widgetJSON, data: data, options: options)
-        return try rasterize(laidOut)
+        return try output(laidOut, options: options)
     }
 
-    /// Renders an already parsed widget to PNG bytes.
+    /// Renders an already parsed widget to an image.
     public func render(widget: MetricWidget, data: some MetricDataSource, options: RenderOptions) throws(GraphshotError) -> RenderResult {
-        try rasterize(try scene(widget: widget, data: data, options: options))
+        try output(try scene(widget: widget, data: data, options: options), options: options)
     }
 
     /// Draws a scene and encodes it as PNG.
@@ -112,9 +140,6 @@ public struct Renderer: Sendable {
         do { return try Rasterizer.renderPNG(scene, fonts: fonts) } catch { throw .raster(error.description) }
     }
 
-    private func rasterize(_ laidOut: SceneResult) throws(GraphshotError) -> RenderResult {
-        RenderResult(png: try png(laidOut.scene), warnings: laidOut.warnings, scene: laidOut.scene)
-    }
 }
 
 /// Renders MetricWidget JSON to PNG with the bundled fonts.

@@ -91,27 +91,20 @@ public struct CloudWatchService: Sendable {
             case .getMetricData:
                 let input = try GetMetricDataRequest(r.input)
                 let source = context.store.reader()
-                let output = try await offload { () throws(CloudWatchAPIError) in try Seams.getMetricData(input, source: source, now: now) }
+                let output = try await offload { () throws(CloudWatchAPIError) in try Backend.getMetricData(input, source: source, now: now) }
                 return ok(output.wireValue())
 
             case .getMetricStatistics:
                 let input = try GetMetricStatisticsInput(r.input)
-                let source = context.store.reader()
-                let (label, points) = try await offload { () throws(CloudWatchAPIError) in
-                    try Seams.getMetricStatistics(input, source: source, now: now)
-                }
-                return ok(getMetricStatisticsOutput(label: label, datapoints: points))
+                let store = context.store
+                let output = try await offload { () throws(CloudWatchAPIError) in try store.getMetricStatistics(input, now: now) }
+                return ok(output.wireValue)
 
             case .listMetrics:
                 let input = try ListMetricsInput(r.input)
-                var query = input.query
-                if input.recentlyActive { query.activeSince = now - 3 * 3600 }
-                let all: [MetricIdentity]
-                do { all = try context.store.reader().listMetrics(query) } catch {
-                    throw CloudWatchAPIError(.internalServiceError, "The metric store could not list metrics: \(error)")
-                }
-                let (page, next) = try Self.page(all, token: input.nextToken, size: 500)
-                return ok(ListMetricsInput.output(page, nextToken: next))
+                let store = context.store
+                let output = try await offload { () throws(CloudWatchAPIError) in try store.listMetrics(input, now: now) }
+                return ok(output.wireValue)
 
             case .putDashboard:
                 let (name, body) = try DashboardOperations.putDashboardInput(r.input)
@@ -164,7 +157,7 @@ public struct CloudWatchService: Sendable {
                 let source = store.reader()
                 return try await pool.run { () throws(WireError) -> [UInt8] in
                     let started = ContinuousClock.now
-                    let image = try Seams.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
+                    let image = try Backend.renderImage(renderer: renderer, widgetJSON: widgetJSON, data: source, now: now, kind: kind)
                     logger.debug("rendered", metadata: ["ms": "\((ContinuousClock.now - started).milliseconds)", "bytes": "\(image.count)"])
                     return image
                 }

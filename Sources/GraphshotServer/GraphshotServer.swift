@@ -5,6 +5,7 @@ import Graphshot
 import HTTPTypes
 import Hummingbird
 import Logging
+import MetricStore
 import NIOCore
 
 /// How `graphshot serve` runs.
@@ -45,14 +46,16 @@ public struct ServerStartError: Error, CustomStringConvertible {
 /// `graphshot serve`: CloudWatch (three protocols), Datadog snapshots and NAVER widget images
 /// over Hummingbird, with renders on a bounded pool and graceful shutdown on SIGTERM/SIGINT.
 public enum GraphshotServer {
-    /// SEAM (store): the store behind `--store PATH`. Until the SQLite store is merged every
-    /// path gets the in-memory store (with a warning); then open `SQLiteMetricStore` at `path`
-    /// behind a `ServerStore` adapter here.
+    /// The store behind `--store PATH`: the SQLite metric store at `path` (created when
+    /// missing), or everything in memory when no path (or `:memory:`) is given.
     public static func makeStore(path: String?, logger: Logger) throws -> any ServerStore {
-        if let path, path != ":memory:" {
-            logger.warning("this build has no persistent store yet: keeping metrics and dashboards in memory", metadata: ["store": "\(path)"])
+        guard let path, path != ":memory:" else {
+            logger.info("no --store: metrics and dashboards are kept in memory only")
+            return InMemoryServerStore()
         }
-        return InMemoryServerStore()
+        do { return try SQLiteServerStore(path: path) } catch {
+            throw ServerStartError(description: "--store \(path): \(error.message)")
+        }
     }
 
     /// Reads a credentials file: one `ACCESS_KEY_ID SECRET_ACCESS_KEY` pair per line (`=` or
@@ -141,7 +144,7 @@ public enum GraphshotServer {
                 ("renderLoad", .integer(Int64(context.pool.load))), ("signatures", .bool(context.verifier != nil)),
                 ("tps", context.limiter.map { .double($0.rate) }), ("snapshots", .integer(Int64(context.snapshots.count))),
                 ("renderCacheHits", .integer(Int64(context.renders.hits))),
-                ("features", Seams.features.wireValue),
+                ("features", Backend.Features(persistentStore: context.store.isPersistent).wireValue),
             ])
             return response(WireHTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: WireJSON.encode(body)))
         }

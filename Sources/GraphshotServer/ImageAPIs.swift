@@ -33,7 +33,7 @@ public struct ImageAPIs: Sendable {
         do {
             let png = try await context.pool.run { () throws -> [UInt8] in
                 let (widget, data) = try request.widget(source: source, now: now)
-                return try Seams.renderImage(renderer: renderer, widgetJSON: widget, data: data, now: now, kind: .png)
+                return try Backend.renderImage(renderer: renderer, widgetJSON: widget, data: data, now: now, kind: .png)
             }
             let key = context.snapshots.store(png, now: context.clock())
             return json(200, request.response(snapshotURL: "\(baseURL)/snapshot/view/\(key).png"))
@@ -81,7 +81,7 @@ public struct ImageAPIs: Sendable {
         let now = context.now, source = context.store.reader(), renderer = context.renderer
         do {
             let png = try await context.pool.run { () throws(WireError) -> [UInt8] in
-                try Seams.renderImage(renderer: renderer, widgetJSON: widget, data: source, now: now, kind: .png)
+                try Backend.renderImage(renderer: renderer, widgetJSON: widget, data: source, now: now, kind: .png)
             }
             return WireHTTPResponse(status: 200, headers: [("Content-Type", "image/png")], body: png)
         } catch let e as WireError {

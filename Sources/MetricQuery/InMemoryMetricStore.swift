@@ -294,7 +294,7 @@ public struct InMemoryMetricStore: MetricDataSource, Sendable {
     }
 
     /// The `PartialData` message for a grid cut to its newest buckets.
-    static func truncationMessage(total: Int, kept: Int) -> String {
+    public static func truncationMessage(total: Int, kept: Int) -> String {
         "the range holds \(total) buckets, more than the \(kept) allowed; only the newest \(kept) are returned"
     }
 }

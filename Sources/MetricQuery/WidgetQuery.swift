@@ -1,4 +1,5 @@
 import ChartCore
+import MetricMath
 import WidgetSpec
 
 /// Everything a widget needs drawn, fetched and laid on period grids.
@@ -76,20 +77,29 @@ public enum WidgetQuery {
     }
 }
 
-/// Fetches and shapes a widget's data: resolves the time range, makes one `getMetricData`
-/// call with every metric row, and returns one `ChartSeries` per metric row.
+/// Fetches and shapes a widget's data: resolves the time range, runs every row through
+/// `MathQuery` (one `getMetricData` call for every metric row and SEARCH/SELECT result), and
+/// returns one `ChartSeries` per metric row and per series of each expression row.
 ///
 /// - Each series lies on its row's full bucket grid (`WidgetQuery.grid`): `timestamps` has
 ///   every bucket, `values` is NaN where the bucket has no data. Returned points are snapped
 ///   to the bucket containing them; when several land in one bucket the latest wins; points
-///   outside the grid are ignored.
-/// - Labels (spec §3.7): an explicit `label` as given (dynamic `${…}` tokens are left
-///   verbatim here); else the label a recording carries; else the metric name, and when
-///   several visible series share such a default label, the dimension values that differ
-///   among them are appended in parentheses (row order), then the statistic if still equal
-///   and the statistics differ (`Latency (/pay, prod)`, `Latency (p90)`).
-/// - `paletteSlot`: rows in order, one slot per metric row (hidden too) and per expression row.
-/// - Expression rows are not evaluated yet: no series, an `expressionNotSupported` warning.
+///   outside the grid are ignored. An expression series uses the grid of its own period.
+/// - Labels (spec §3.7): an explicit `label` as given; else the label a recording carries;
+///   else the metric name, and when several visible series share such a default label, the
+///   dimension values that differ among them are appended in parentheses (row order), then
+///   the statistic if still equal and the statistics differ (`Latency (/pay, prod)`,
+///   `Latency (p90)`). Expression rows: `label`, else the id; a row yielding an array labels
+///   each member `"<label> <member label>"` (only the member label when `label` is "").
+/// - Dynamic labels (§3.8): a label with `${…}` tokens is rendered per series over the
+///   displayed range, in the widget's time zone; `${LABEL}` is the label the series would
+///   have without the option. For an array member the rendered template is the whole label
+///   [REC: that is how SEARCH labels such as `${PROP('Dim.InstanceId')}` are used].
+/// - `paletteSlot` (visual.md §3): rows in order, one slot per metric row (hidden too), one
+///   per series of an expression row and at least one per expression row. An explicit
+///   `color` applies to an expression only when it yields one series.
+/// - ANOMALY_DETECTION_BAND edges carry `band` (edge and the described row id) and the band
+///   row's `rowIndex`, so layout draws them as one grey band.
 /// - A status other than `Complete` gives a `partialData` warning; a visible row with no
 ///   value on its grid gives a `noData` warning.
 ///
@@ -105,50 +115,84 @@ public func queryWidget(
         throw .widget(WidgetError(.invalidValue, path: "metrics[\(row.rowIndex)]", "period must be positive, not \(row.period)"))
     }
 
-    let request = WidgetQuery.request(for: widget, start: start, end: end, now: now)
-    var results: [String: MetricDataResult] = [:]
-    if !request.queries.isEmpty {
-        let answers: [MetricDataResult]
-        do { answers = try source.getMetricData(request) } catch { throw .dataSource(String(describing: error)) }
-        for a in answers where results[a.id] == nil { results[a.id] = a }
+    let queryRows = widget.rows.map { row -> QueryRow in
+        switch row {
+        case .metric(let m):
+            let period = WidgetQuery.period(of: m, in: widget, start: start, end: end)
+            return QueryRow(id: m.id, source: .metric(MetricStatQuery(id: m.id, metric: m.metric, stat: m.stat, period: period)))
+        case .expression(let e):
+            return QueryRow(id: e.id, source: .expression(e.expression, period: e.period))
+        }
+    }
+    let outcome: MathQueryResult
+    do {
+        outcome = try MathQuery.run(
+            rows: queryRows, start: start, end: end, now: now, source: source,
+            maxDatapoints: WidgetQuery.maxDatapoints, defaultPeriod: widget.period,
+            grid: { period in WidgetQuery.grid(period: period, widget: widget, start: start, end: end, now: now) })
+    } catch {
+        switch error {
+        case .invalidExpression(let id, _):
+            let index = widget.rows.firstIndex { $0.id == id } ?? 0
+            throw .widget(WidgetError(.invalidExpression, path: "metrics[\(index)]", error.description))
+        case .dataSource(let why):
+            throw .dataSource(why)
+        }
     }
 
     var series: [ChartSeries] = []
-    var usesDefaultLabel: [Bool] = []
-    var rowsOfSeries: [MetricRowSpec] = []
+    var defaultLabels: [String?] = []  // per series: the default label when the row has no label
+    var metricRowOfSeries: [MetricRowSpec?] = []
+    var templates: [DynamicLabel?] = []
     var warnings: [RenderWarning] = []
     var slot = 0
+    // Expression series are labelled last: an array member shows its metric row's final label.
+    var pendingExpressionLabels: [(index: Int, row: ExpressionRowSpec, series: EvaluatedSeries, isArray: Bool)] = []
 
     for row in widget.rows {
-        slot += 1
         switch row {
         case .expression(let e):
-            warnings.append(RenderWarning(
-                code: "expressionNotSupported",
-                message: "\(e.id): metric math expressions are not supported yet; the row is not drawn", id: e.id
-            ))
+            let evaluated = outcome.expressions[e.id]
+                ?? EvaluatedRow(id: e.id, status: .internalError, messages: ["the expression was not evaluated"], series: [], isArray: false)
+            let first = slot + 1
+            slot += max(1, evaluated.series.count)
+            let message = evaluated.messages.isEmpty ? nil : evaluated.messages.joined(separator: "; ")
+            for (k, s) in evaluated.series.enumerated() {
+                let grid = WidgetQuery.grid(period: s.period, widget: widget, start: start, end: end, now: now)
+                var c = ChartSeries(
+                    rowIndex: e.rowIndex, id: e.id, label: e.label ?? e.id,
+                    explicitColor: evaluated.series.count == 1 ? e.color : nil, paletteSlot: first + k,
+                    axis: e.yAxis, visible: e.visible, period: s.period, timestamps: grid.timestamps,
+                    values: place(s.timestamps, s.values, on: grid), unit: nil, status: evaluated.status,
+                    statusMessage: message)
+                if let edge = s.bandEdge { c.band = AnomalyBandRole(edge: edge, describedId: s.bandDescribes ?? "") }
+                series.append(c)
+                defaultLabels.append(nil)
+                metricRowOfSeries.append(nil)
+                templates.append(nil)
+                pendingExpressionLabels.append((series.count - 1, e, s, evaluated.isArray))
+            }
+            if evaluated.status != .complete {
+                let why = message.map { ": \($0)" } ?? ""
+                warnings.append(RenderWarning(
+                    code: "partialData", message: "\(e.id): data is incomplete (\(evaluated.status.rawValue))\(why)", id: e.id))
+            }
+            if e.visible && !evaluated.series.contains(where: { !$0.values.isEmpty }) {
+                warnings.append(RenderWarning(code: "noData", message: "\(e.id): the expression produced no data", id: e.id))
+            }
         case .metric(let m):
+            slot += 1
             let period = WidgetQuery.period(of: m, in: widget, start: start, end: end)
             let grid = WidgetQuery.grid(period: period, widget: widget, start: start, end: end, now: now)
-            let result = results[m.id] ?? MetricDataResult(
+            let result = outcome.metrics[m.id] ?? MetricDataResult(
                 id: m.id, status: .internalError, messages: ["the data source returned no result for this query"]
             )
-            var values = [Double](repeating: .nan, count: grid.count)
-            for (t, v) in zip(result.timestamps, result.values) {
-                if let k = grid.index(of: t) { values[k] = v }
-            }
-            let label: String
-            if let explicit = m.label {
-                label = explicit
-            } else if let recorded = result.label {
-                label = recorded
-            } else {
-                label = m.metric.name
-            }
+            let defaultLabel = result.label ?? m.metric.name
             let message = result.messages.isEmpty ? nil : result.messages.joined(separator: "; ")
             let s = ChartSeries(
-                rowIndex: m.rowIndex, id: m.id, label: label, explicitColor: m.color, paletteSlot: slot,
-                axis: m.yAxis, visible: m.visible, period: period, timestamps: grid.timestamps, values: values,
+                rowIndex: m.rowIndex, id: m.id, label: m.label ?? defaultLabel, explicitColor: m.color, paletteSlot: slot,
+                axis: m.yAxis, visible: m.visible, period: period, timestamps: grid.timestamps,
+                values: place(result.timestamps, result.values, on: grid),
                 unit: result.unit, status: result.status, statusMessage: message
             )
             if result.status != .complete {
@@ -163,13 +207,72 @@ public func queryWidget(
                 ))
             }
             series.append(s)
-            usesDefaultLabel.append(m.label == nil && result.label == nil)
-            rowsOfSeries.append(m)
+            defaultLabels.append(m.label == nil && result.label == nil ? defaultLabel : nil)
+            metricRowOfSeries.append(m)
+            templates.append(m.label.map(DynamicLabel.parse).flatMap { $0.hasTokens ? $0 : nil })
         }
     }
 
-    dedupeDefaultLabels(&series, usesDefaultLabel: usesDefaultLabel, rows: rowsOfSeries)
+    // Array members name their metric rows, hidden ones included, so those labels are told
+    // apart among every metric row (the drawn labels only among visible series).
+    var memberLabels = series
+    for i in memberLabels.indices { memberLabels[i].visible = true }
+    dedupeDefaultLabels(&memberLabels, usesDefaultLabel: defaultLabels.map { $0 != nil }, rows: metricRowOfSeries)
+    dedupeDefaultLabels(&series, usesDefaultLabel: defaultLabels.map { $0 != nil }, rows: metricRowOfSeries)
+    for (i, template) in templates.enumerated() {
+        guard let template, let m = metricRowOfSeries[i], let result = outcome.metrics[m.id] else { continue }
+        // Over what is drawn: every bucket of the row's grid (the first may start before
+        // `start`), after liveData trimming.
+        series[i].label = template.render(context: DynamicLabelContext(
+            timestamps: series[i].timestamps, values: series[i].values, range: nil, now: now,
+            timeZone: widget.timezone, defaultLabel: result.label ?? m.metric.name, metric: m.metric, stat: m.stat.name,
+            period: series[i].period, region: m.region ?? widget.region, accountId: m.accountId))
+    }
+    let labelOfRow = Dictionary(series.indices.compactMap { i in
+        metricRowOfSeries[i].map { ($0.id, templates[i] == nil ? memberLabels[i].label : series[i].label) }
+    }, uniquingKeysWith: { a, _ in a })
+    for pending in pendingExpressionLabels {
+        series[pending.index].label = expressionLabel(
+            pending.row, pending.series, isArray: pending.isArray, drawn: series[pending.index], metricLabels: labelOfRow,
+            widget: widget, now: now)
+    }
     return WidgetData(start: start, end: end, series: series, warnings: warnings)
+}
+
+/// The label of one series of an expression row (see `queryWidget`): the row's `label` (else
+/// its id); an array member appends its own label (its metric row's final label, a SEARCH or
+/// Insights result label), except for anomaly-band edges, which are one legend entry under
+/// the row label; a `${…}` template is rendered over the drawn values instead.
+private func expressionLabel(
+    _ row: ExpressionRowSpec, _ s: EvaluatedSeries, isArray: Bool, drawn: ChartSeries, metricLabels: [String: String],
+    widget: MetricWidget, now: EpochSeconds
+) -> String {
+    let base = row.label ?? row.id
+    let member = s.sourceRowId.flatMap { metricLabels[$0] } ?? s.memberLabel ?? ""
+    let joined: String
+    if isArray && s.bandEdge == nil {
+        joined = base.isEmpty ? member : (member.isEmpty ? base : base + " " + member)
+    } else {
+        joined = base
+    }
+    guard let text = row.label else { return joined }
+    let template = DynamicLabel.parse(text)
+    guard template.hasTokens else { return joined }
+    let fallback = isArray && s.bandEdge == nil ? (member.isEmpty ? row.id : row.id + " " + member) : row.id
+    return template.render(context: DynamicLabelContext(
+        timestamps: drawn.timestamps, values: drawn.values, range: nil, now: now, timeZone: widget.timezone,
+        defaultLabel: fallback, metric: s.metric, stat: s.stat, period: s.period,
+        region: row.region ?? widget.region, accountId: row.accountId))
+}
+
+/// `values[i]` at `timestamps[i]` placed on `grid`: NaN where no point lands, the latest
+/// point where several share a bucket, points off the grid ignored.
+private func place(_ timestamps: [EpochSeconds], _ values: [Double], on grid: BucketGrid) -> [Double] {
+    var out = [Double](repeating: .nan, count: grid.count)
+    for (t, v) in zip(timestamps, values) {
+        if let k = grid.index(of: t) { out[k] = v }
+    }
+    return out
 }
 
 /// `Shop/Api Latency {Route=/pay, Stage=prod}`: namespace, name and dimensions in row order.
@@ -184,38 +287,43 @@ private func describe(_ row: MetricRowSpec) -> String {
 /// A dimension "differs" when its value (or its absence) is not the same on every series of
 /// the colliding group. The statistic is only appended when it differs within the clash;
 /// series identical in metric and statistic (e.g. differing only in period) keep equal labels.
-private func dedupeDefaultLabels(_ series: inout [ChartSeries], usesDefaultLabel: [Bool], rows: [MetricRowSpec]) {
-    let candidates = series.indices.filter { series[$0].visible && usesDefaultLabel[$0] }
-    var groups: [String: [Int]] = [:]
+private func dedupeDefaultLabels(_ series: inout [ChartSeries], usesDefaultLabel: [Bool], rows: [MetricRowSpec?]) {
+    // Visible metric-row series with a default label: (series index, its row).
+    let entries: [(index: Int, row: MetricRowSpec)] = series.indices.compactMap { i in
+        guard series[i].visible, usesDefaultLabel[i], let row = rows[i] else { return nil }
+        return (i, row)
+    }
+    var groups: [String: [Int]] = [:]  // label → positions in `entries`
     var order: [String] = []
-    for i in candidates {
-        if groups[series[i].label] == nil { order.append(series[i].label) }
-        groups[series[i].label, default: []].append(i)
+    for (k, e) in entries.enumerated() {
+        let label = series[e.index].label
+        if groups[label] == nil { order.append(label) }
+        groups[label, default: []].append(k)
     }
     for label in order {
         guard let group = groups[label], group.count > 1 else { continue }
         // Dimension names whose value (or absence) is not the same across the group.
         var names: [String] = []
-        for i in group { for d in rows[i].dimensionsInRowOrder where !names.contains(d.name) { names.append(d.name) } }
+        for k in group { for d in entries[k].row.dimensionsInRowOrder where !names.contains(d.name) { names.append(d.name) } }
         let differing = Set(names.filter { n in
-            let first = rows[group[0]].metric.dimensionValue(n)
-            return group.contains { rows[$0].metric.dimensionValue(n) != first }
+            let first = entries[group[0]].row.metric.dimensionValue(n)
+            return group.contains { entries[$0].row.metric.dimensionValue(n) != first }
         })
         var parts: [Int: [String]] = [:]
-        for i in group {
-            parts[i] = rows[i].dimensionsInRowOrder.filter { differing.contains($0.name) }.map(\.value)
+        for k in group {
+            parts[k] = entries[k].row.dimensionsInRowOrder.filter { differing.contains($0.name) }.map(\.value)
         }
-        func text(_ i: Int) -> String {
-            let p = parts[i] ?? []
+        func text(_ k: Int) -> String {
+            let p = parts[k] ?? []
             return p.isEmpty ? label : label + " (" + p.joined(separator: ", ") + ")"
         }
         // Still equal: append the statistic, when it tells them apart at all.
         var clashes: [String: [Int]] = [:]
-        for i in group { clashes[text(i), default: []].append(i) }
+        for k in group { clashes[text(k), default: []].append(k) }
         for members in clashes.values where members.count > 1 {
-            guard Set(members.map { rows[$0].stat }).count > 1 else { continue }
-            for i in members { parts[i, default: []].append(rows[i].stat.name) }
+            guard Set(members.map { entries[$0].row.stat }).count > 1 else { continue }
+            for k in members { parts[k, default: []].append(entries[k].row.stat.name) }
         }
-        for i in group { series[i].label = text(i) }
+        for k in group { series[entries[k].index].label = text(k) }
     }
 }

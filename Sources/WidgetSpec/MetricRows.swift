@@ -284,13 +284,5 @@ struct MetricRowsParser {
     }
 
     /// `^[a-z][A-Za-z0-9_]*$`, at most 255 characters (spec §3.3).
-    static func isValidId(_ id: String) -> Bool {
-        let bytes = Array(id.utf8)
-        guard let first = bytes.first, bytes.count <= WidgetLimits.maxIdLength,
-              first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z") else { return false }
-        return bytes.allSatisfy { b in
-            (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))
-                || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9")) || b == UInt8(ascii: "_")
-        }
-    }
+    static func isValidId(_ id: String) -> Bool { CloudWatchRules.isValidId(id) }
 }

@@ -21,6 +21,18 @@ extension MetricWidget {
         return try WidgetParser(ObjectReader(fields, path: "")).parse()
     }
 
+    /// Parses the `properties` of a dashboard `metric` widget (api.md §8.2, §8.4) found at
+    /// `path` (e.g. `widgets[3].properties`): the MetricWidget rules, except that `metrics`
+    /// may have up to `WidgetLimits.maxDashboardRows` rows and that the pixel size is given
+    /// (a dashboard widget's `width`/`height` are grid units, not pixels). Errors carry
+    /// paths inside the dashboard body.
+    public static func parse(dashboardProperties properties: JSONObject, path: String, width: Int, height: Int) throws(WidgetError) -> MetricWidget {
+        var fields = properties
+        fields["width"] = .number(Double(width))
+        fields["height"] = .number(Double(height))
+        return try WidgetParser(ObjectReader(fields, path: path), maxRows: WidgetLimits.maxDashboardRows).parse()
+    }
+
     /// Spec §1: at most 102,400 bytes of UTF-8, checked before any decoding.
     private static func checkPayloadSize(_ byteCount: Int) throws(WidgetError) {
         guard byteCount <= WidgetLimits.maxPayloadBytes else {
@@ -34,8 +46,10 @@ extension MetricWidget {
 /// Reads the top-level fields of spec §2 into a `MetricWidget`.
 private struct WidgetParser {
     let root: ObjectReader
+    /// Most rows in `metrics`: 100 for the image API, 500 in a dashboard.
+    let maxRows: Int
 
-    init(_ root: ObjectReader) { self.root = root }
+    init(_ root: ObjectReader, maxRows: Int = WidgetLimits.maxRows) { self.root = root; self.maxRows = maxRows }
 
     func parse() throws(WidgetError) -> MetricWidget {
         let rows = try metricsArray()
@@ -78,12 +92,25 @@ private struct WidgetParser {
         try timeRange(into: &w)
         if let annotations = try root.object("annotations") { w.annotations = try AnnotationsParser.parse(annotations) }
 
-        if w.view == .gauge, w.yAxis.left.min == nil || w.yAxis.left.max == nil {
-            throw WidgetError(
-                .invalidValue, path: JSONPath.key(root.path(of: "yAxis"), "left"),
-                "the gauge view needs both \"min\" and \"max\" on the left y-axis")
-        }
+        try checkViewOptions(w)
         return w
+    }
+
+    /// Options a view cannot do without (metric-widget spec §7): the gauge's dial needs
+    /// `yAxis.left.min` and `yAxis.left.max`, with min below max.
+    private func checkViewOptions(_ w: MetricWidget) throws(WidgetError) {
+        guard w.view == .gauge else { return }
+        let left = JSONPath.key(root.path(of: "yAxis"), "left")
+        for (key, value) in [("min", w.yAxis.left.min), ("max", w.yAxis.left.max)] where value == nil {
+            throw WidgetError(
+                .missingField, path: JSONPath.key(left, key),
+                "required for view \"gauge\": the dial is drawn between yAxis.left.min and yAxis.left.max")
+        }
+        if let min = w.yAxis.left.min, let max = w.yAxis.left.max, min >= max {
+            throw WidgetError(
+                .invalidValue, path: JSONPath.key(left, "max"),
+                "must be greater than min (\(JSONValue.format(min))) for view \"gauge\"")
+        }
     }
 
     // MARK: - Fields
@@ -99,12 +126,12 @@ private struct WidgetParser {
             }
             throw WidgetError(.missingField, path: root.path(of: "metrics"), "the widget has no \"metrics\" array")
         }
-        guard (1...WidgetLimits.maxRows).contains(rows.count) else {
+        guard (1...maxRows).contains(rows.count) else {
             throw WidgetError(
                 .metricCountOutOfRange, path: root.path(of: "metrics"),
                 rows.isEmpty
                     ? "\"metrics\" is empty; it needs at least one row"
-                    : "\"metrics\" has \(rows.count) rows; at most \(WidgetLimits.maxRows) are allowed")
+                    : "\"metrics\" has \(rows.count) rows; at most \(maxRows) are allowed")
         }
         return rows
     }
@@ -137,15 +164,20 @@ private struct WidgetParser {
         return s
     }
 
-    /// `timezone`: `+HHMM` / `-HHMM`, hours 00–14, minutes 00–59.
-    private func timezone() throws(WidgetError) -> UTCOffset? {
+    /// `timezone`: `+HHMM` / `-HHMM` (hours 00–14, minutes 00–59), `UTC`, `GMT`, or an IANA
+    /// name such as `Europe/Paris` (see `DisplayTimeZone` for the rules and their source).
+    private func timezone() throws(WidgetError) -> DisplayTimeZone? {
         guard let text = try root.string("timezone") else { return nil }
-        guard let offset = UTCOffset(parsing: text) else {
+        if let zone = DisplayTimeZone(parsing: text) { return zone }
+        let path = root.path(of: "timezone")
+        if DisplayTimeZone.hasIANAShape(text) {
             throw WidgetError(
-                .invalidValue, path: root.path(of: "timezone"),
-                "\(JSONValue.quote(text)) is not a valid time zone offset (use +HHMM or -HHMM, e.g. +0530)")
+                .unknownTimeZone, path: path,
+                "\(JSONValue.quote(text)) is not a known time zone (use an IANA name such as Europe/Paris, UTC, or an offset such as +0530)")
         }
-        return offset
+        throw WidgetError(
+            .invalidValue, path: path,
+            "\(JSONValue.quote(text)) is not a valid time zone (use an offset such as +0530 or -0800, UTC, or an IANA name such as America/New_York)")
     }
 
     /// `table` (spec §10.6). Decision: a repeated summary column is listed once, at its

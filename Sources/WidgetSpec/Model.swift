@@ -21,7 +21,8 @@ public struct MetricWidget: Sendable, Equatable {
     public var stat: Statistic = .average
     public var region: String?
     public var accountId: String?
-    public var timezone: UTCOffset = .utc
+    /// Display zone: `+HHMM`, `UTC`, or an IANA name such as `Europe/Paris` (see `DisplayTimeZone`).
+    public var timezone: DisplayTimeZone = .utc
     public var theme: Theme = .light
     public var legend: LegendPosition = .bottom
     public var liveData: Bool = false

@@ -137,9 +137,7 @@ struct ObjectReader {
     }
 
     /// Spec §5: 1, 5, 10, 20, 30 (sub-minute, high resolution) or any positive multiple of 60.
-    static func isValidPeriod(_ seconds: Int) -> Bool {
-        [1, 5, 10, 20, 30].contains(seconds) || (seconds > 0 && seconds % 60 == 0)
-    }
+    static func isValidPeriod(_ seconds: Int) -> Bool { CloudWatchRules.isValidPeriod(seconds) }
 }
 
 /// Length of a string as the limits of spec §11 count it: in Unicode scalars ("characters").

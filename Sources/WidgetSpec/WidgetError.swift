@@ -28,6 +28,11 @@ public struct WidgetError: Error, Sendable, Equatable, CustomStringConvertible {
         case duplicateId
         /// `start` is not before `end`.
         case invalidTimeRange
+        /// A metric math, SEARCH or Metrics Insights expression that does not parse or check
+        /// (`metrics[2]: Error in expression e1: Syntax error at position 4`).
+        case invalidExpression
+        /// `timezone` names a zone (`Area/Location`) that the time-zone rules do not know.
+        case unknownTimeZone
     }
 
     public var kind: Kind
@@ -46,6 +51,8 @@ public struct WidgetError: Error, Sendable, Equatable, CustomStringConvertible {
 public enum WidgetLimits {
     public static let maxPayloadBytes = 102_400
     public static let maxRows = 100
+    /// Rows in a dashboard metric widget's `metrics` (api.md §8.2).
+    public static let maxDashboardRows = 500
     public static let imageSize = 1...2000
     public static let maxDimensions = 30
     public static let maxNameLength = 255

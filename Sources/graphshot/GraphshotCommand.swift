@@ -15,7 +15,7 @@ struct GraphshotCommand: ParsableCommand {
             Example:
               graphshot render examples/checkout-health.json --data examples/data/shop-metrics.json -o graph.png
             """,
-        subcommands: [Render.self, Serve.self])
+        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self, Store.self, Serve.self])
 }
 
 /// Errors the CLI reports as one line on stderr with a non-zero exit.
@@ -33,8 +33,13 @@ struct Render: ParsableCommand {
               • output of `aws cloudwatch get-metric-data` ({"MetricDataResults": [ … ]}), matched to
                 widget rows by their "id".
             Relative times such as "start": "-PT3H" count back from --now (default: the current time).
+            Output: PNG by default; --format svg|pdf (or an -o file ending in .svg/.pdf) draws the same
+            scene as SVG or PDF. --scale 2 renders the same layout at twice the pixels. --sidecar writes
+            what was drawn (axes, ticks, series values, legend boxes, warnings) as JSON.
             Exit status: 0 on success, 1 when the widget or data is invalid (the message names the JSON
-            path), 64 for usage errors. Warnings (partial data, rows with no data, …) go to stderr.
+            path), 2 with --strict when there were warnings (the image is still written), 64 for usage
+            errors. Warnings (partial data, rows with no data, …) go to stderr as
+            "graphshot: warning: <code> [<id>]: <message>" lines, or JSON lines with --warnings-json.
             """)
 
     @Argument(help: ArgumentHelp("The MetricWidget JSON file ('-' reads standard input).", valueName: "widget.json"))
@@ -43,20 +48,25 @@ struct Render: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A metric data file (repeatable).", valueName: "file"))
     var data: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("Draw from this metric store instead of data files (see `graphshot store`).", valueName: "path"))
+    var store: String?
+
     @Option(name: .long, help: ArgumentHelp("The time relative ranges count back from, ISO 8601 (default: now).", valueName: "time"))
     var now: String?
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the PNG ('-' for standard output; default: the widget's name with .png, or standard output when reading standard input).", valueName: "out.png"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Where to write the image ('-' for standard output; default: the widget's name with .png/.svg/.pdf, or standard output when reading standard input).", valueName: "out.png"))
     var output: String?
+
+    @Option(name: .long, help: ArgumentHelp("Also write what was drawn as JSON: size, plot, axes and ticks, series values, legend boxes, annotations, warnings ('-' for standard output).", valueName: "sidecar.json"))
+    var sidecar: String?
+
+    @OptionGroup var out: OutputOptions
 
     @Option(name: .customLong("dump-scene"), help: ArgumentHelp("Also write the laid-out scene as JSON ('-' for standard output).", valueName: "scene.json"))
     var dumpScene: String?
 
     @Option(name: .long, help: ArgumentHelp("A directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf (default: the bundled fonts).", valueName: "dir"))
     var fonts: String?
-
-    @Flag(name: .shortAndLong, help: "Print nothing but errors (no warnings).")
-    var quiet = false
 
     func run() throws {
         do {
@@ -71,10 +81,15 @@ struct Render: ParsableCommand {
         let json = try readText(widget, what: "widget")
         let instant = try resolveNow()
         let source: any MetricDataSource
-        do {
-            source = try MetricDataFiles.load(paths: data)
-        } catch {
-            throw CLIError(description: "\(error)")
+        if let store {
+            guard data.isEmpty else { throw CLIError(description: "use either --store or --data, not both") }
+            source = try storeDataSource(path: store)
+        } else {
+            do {
+                source = try MetricDataFiles.load(paths: data)
+            } catch {
+                throw CLIError(description: "\(error)")
+            }
         }
         let renderer: Renderer
         do {
@@ -82,64 +97,35 @@ struct Render: ParsableCommand {
         } catch {
             throw CLIError(description: error.description)
         }
+        let format = out.resolvedFormat(outputPath: output)
         let result: RenderResult
         do {
-            result = try renderer.render(widgetJSON: json, data: source, options: RenderOptions(now: instant))
+            result = try renderer.render(widgetJSON: json, data: source, options: out.renderOptions(now: instant, format: format))
         } catch {
             throw CLIError(description: error.description)
         }
-        if !quiet {
-            for warning in result.warnings {
-                FileHandle.standardError.write(Data("graphshot: warning: \(warning)\n".utf8))
-            }
-        }
+        out.report(result.warnings)
         if let dumpScene {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let sceneJSON = try encoder.encode(result.scene)
             try write(Array(sceneJSON) + [10], to: dumpScene)
         }
-        try write(result.png, to: outputPath())
+        if let sidecar { try write(result.sidecar.jsonBytes(), to: sidecar) }
+        try write(result.image, to: outputPath(format: format))
+        try out.exitIfStrict(result.warnings)
     }
 
-    func resolveNow() throws -> EpochSeconds {
-        guard let now else { return EpochSeconds(Date().timeIntervalSince1970.rounded(.down)) }
-        guard let parsed = ISO8601.parse(now) else {
-            throw CLIError(description: "--now: \"\(now)\" is not an ISO 8601 date and time (e.g. 2024-03-01T12:00:00Z)")
-        }
-        return parsed
-    }
+    func resolveNow() throws -> EpochSeconds { try CLIFiles.now(now) }
 
-    func outputPath() -> String {
+    func outputPath(format: OutputFormat) -> String {
         if let output { return output }
         if widget == "-" { return "-" }
         let url = URL(fileURLWithPath: widget)
-        return url.deletingPathExtension().lastPathComponent + ".png"
+        return url.deletingPathExtension().lastPathComponent + "." + format.fileExtension
     }
 
-    func readText(_ path: String, what: String) throws -> String {
-        let bytes: Data
-        if path == "-" {
-            bytes = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: path) else {
-                throw CLIError(description: "\(path): cannot read the \(what) file")
-            }
-            bytes = contents
-        }
-        guard let text = String(data: bytes, encoding: .utf8) else {
-            throw CLIError(description: "\(path == "-" ? "standard input" : path): the \(what) is not UTF-8 text")
-        }
-        return text
-    }
+    func readText(_ path: String, what: String) throws -> String { try CLIFiles.readText(path, what: what) }
 
-    func write(_ bytes: [UInt8], to path: String) throws {
-        if path == "-" {
-            FileHandle.standardOutput.write(Data(bytes))
-            return
-        }
-        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
-            throw CLIError(description: "\(path): cannot write the file")
-        }
-    }
+    func write(_ bytes: [UInt8], to path: String) throws { try CLIFiles.write(bytes, to: path) }
 }

@@ -173,7 +173,7 @@ import WidgetSpec
     @Test func timeAxisLabelsInTheWidgetZone() {
         let utc = Scene(size: .init(width: 1, height: 1), background: .white, items: layout(makeWidget(rows: 1), [makeSeries(0)]).scene.group("axis.time") ?? []).texts
         #expect(utc.first == "09:00")
-        let shifted = makeWidget(rows: 1) { $0.timezone = UTCOffset(parsing: "+0200")! }
+        let shifted = makeWidget(rows: 1) { $0.timezone = DisplayTimeZone(parsing: "+0200")! }
         let local = Scene(size: .init(width: 1, height: 1), background: .white, items: layout(shifted, [makeSeries(0)]).scene.group("axis.time") ?? []).texts
         #expect(local.first == "11:00")
     }
@@ -197,10 +197,14 @@ import WidgetSpec
         for line in result.scene.polylines { #expect(line.allSatisfy { $0.map { $0.x.isFinite && $0.y.isFinite } ?? true }) }
     }
 
-    @Test func otherViewsAreDrawnAsTimeSeriesWithAWarning() {
-        let result = layout(makeWidget(rows: 1) { $0.view = .pie }, [makeSeries(0)])
-        #expect(result.warnings.contains { $0.code == "viewNotSupported" })
-        #expect(!result.scene.polylines.isEmpty)
+    @Test func everyViewHasItsOwnLayout() {
+        for view in WidgetView.allCases {
+            let widget = makeWidget(rows: 1) { $0.view = view; $0.yAxis.left = YAxisOptions(min: 0, max: 100) }
+            let result = layout(widget, [makeSeries(0)])
+            #expect(!result.warnings.contains { $0.code == "viewNotSupported" })
+            // Only the time series view draws the data as a line.
+            #expect(result.scene.polylines.isEmpty == (view != .timeSeries), "\(view)")
+        }
     }
 }
 

@@ -25,7 +25,7 @@ import Testing
 
     @Test func ticksAlignInTheDisplayZone() {
         // +0530: local 14:30 is 09:00 UTC; hourly ticks fall on local whole hours.
-        let offset = UTCOffset(parsing: "+0530")!
+        let offset = DisplayTimeZone(parsing: "+0530")!
         let ticks = TimeTicks.ticks(start: t0, end: t0 + 6 * 3600, plotWidth: 540, offset: offset)
         #expect(ticks.first?.label == "15:00")
         #expect(ticks.first?.time == t0 + 30 * 60)
@@ -62,6 +62,6 @@ import Testing
 
     @Test func dateTimeLabel() {
         #expect(TimeTicks.dateTimeLabel(t0, offset: .utc) == "2024-03-01 09:00")
-        #expect(TimeTicks.dateTimeLabel(t0, offset: UTCOffset(parsing: "-0800")!) == "2024-03-01 01:00")
+        #expect(TimeTicks.dateTimeLabel(t0, offset: DisplayTimeZone(parsing: "-0800")!) == "2024-03-01 01:00")
     }
 }

@@ -185,21 +185,21 @@ struct DashboardWidgetTests {
 
     @Test("widget JSON: variables, inherit periods, HIGH one step finer, size and range")
     func widgetJSON() throws {
-        let json = try DashboardWidget.metricWidgetJSON(dashboardBody: Self.body, index: 0, start: 1_733_097_600, end: 1_733_148_000, mode: .auto, width: 800, height: 600)
+        let json = try DashboardWidgetJSON.metricWidgetJSON(dashboardBody: Self.body, index: 0, start: 1_733_097_600, end: 1_733_148_000, mode: .auto, width: 800, height: 600)
         #expect(json.contains(#"["Shop/Orders","Count","Country","IT"]"#))
         #expect(json.contains(#""period":300"#))
         #expect(json.contains(#""width":800,"height":600,"start":"2024-12-02T00:00:00Z","end":"2024-12-02T14:00:00Z""#))
         _ = try MetricWidget.parse(json: json)
-        let high = try DashboardWidget.metricWidgetJSON(dashboardBody: Self.body, index: 0, start: 1_733_097_600, end: 1_733_148_000, mode: .high, width: 800, height: 600)
+        let high = try DashboardWidgetJSON.metricWidgetJSON(dashboardBody: Self.body, index: 0, start: 1_733_097_600, end: 1_733_148_000, mode: .high, width: 800, height: 600)
         #expect(high.contains(#""period":60"#) && !high.contains(#""period":300"#))
         let auto = Self.body.replacingOccurrences(of: #""periodOverride": "inherit","#, with: "")
-        let a = try DashboardWidget.metricWidgetJSON(dashboardBody: auto, index: 0, start: 0, end: 7 * 86_400, mode: .auto, width: 800, height: 600)
+        let a = try DashboardWidgetJSON.metricWidgetJSON(dashboardBody: auto, index: 0, start: 0, end: 7 * 86_400, mode: .auto, width: 800, height: 600)
         #expect(a.contains(#"{"period":900}"#) && a.contains(#""period":900"#))
         #expect(throws: DashboardWidgetError(400, #"Widget 1 is of type "text"; only metric widgets can be drawn as images"#)) {
-            try DashboardWidget.metricWidgetJSON(dashboardBody: Self.body, index: 1, start: 0, end: 60, mode: .auto, width: 800, height: 600)
+            try DashboardWidgetJSON.metricWidgetJSON(dashboardBody: Self.body, index: 1, start: 0, end: 60, mode: .auto, width: 800, height: 600)
         }
         #expect(throws: DashboardWidgetError.self) {
-            try DashboardWidget.metricWidgetJSON(dashboardBody: Self.body, index: 2, start: 0, end: 60, mode: .auto, width: 800, height: 600)
+            try DashboardWidgetJSON.metricWidgetJSON(dashboardBody: Self.body, index: 2, start: 0, end: 60, mode: .auto, width: 800, height: 600)
         }
     }
 

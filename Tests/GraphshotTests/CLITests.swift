@@ -180,3 +180,62 @@ func pngSize(_ bytes: [UInt8]) -> (Int, Int)? {
         }
     }
 }
+
+@Suite struct GetMetricDataCLITests {
+    @Test func printsTheAwsCLIShapeAndHonoursScanBy() throws {
+        let queries = #"[{"Id": "lat", "MetricStat": {"Metric": {"Namespace": "Shop/Checkout", "MetricName": "LatencyMs", "Dimensions": [{"Name": "Stage", "Value": "prod"}]}, "Period": 300, "Stat": "p90"}, "Label": "p90 latency"}]"#
+        let common = ["get-metric-data", "--metric-data-queries", queries, "--start-time", "2024-03-01T11:00:00Z",
+                      "--end-time", "2024-03-01T11:20:00Z", "--data", "examples/data/shop-metrics.json", "--now", "2024-03-01T12:00:00Z"]
+        let newest = try CLI.run(common)
+        #expect(newest.status == 0, "\(newest.stderr)")
+        let text = String(decoding: newest.stdout, as: UTF8.self)
+        #expect(text.hasPrefix("{\n    \"MetricDataResults\": [\n        {\n            \"Id\": \"lat\",\n            \"Label\": \"p90 latency\","))
+        let first = try #require(text.range(of: "2024-03-01T11:15:00+00:00")), last = try #require(text.range(of: "2024-03-01T11:00:00+00:00"))
+        #expect(first.lowerBound < last.lowerBound)
+        let ascending = try CLI.run(common + ["--scan-by", "TimestampAscending"])
+        let up = String(decoding: ascending.stdout, as: UTF8.self)
+        #expect(try #require(up.range(of: "11:00:00+00:00")).lowerBound < #require(up.range(of: "11:15:00+00:00")).lowerBound)
+    }
+
+    @Test func badQueriesExitOneWithTheCode() throws {
+        let r = try CLI.run(["get-metric-data", "--metric-data-queries", #"[{"Id": "m1", "Expression": "m2", "MetricStat": {"Metric": {"Namespace": "N", "MetricName": "X"}, "Period": 60, "Stat": "Sum"}}]"#,
+                             "--start-time", "2024-03-01T11:00:00Z", "--end-time", "2024-03-01T12:00:00Z"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("InvalidParameterCombination"))
+        let usage = try CLI.run(["get-metric-data", "--start-time", "x"])
+        #expect(usage.status == 64)
+    }
+}
+
+@Suite struct MetricMathCLITests {
+    @Test func theMathExampleRendersWithoutWarnings() throws {
+        let out = NSTemporaryDirectory() + "graphshot-rate-\(UUID().uuidString).png"
+        let r = try CLI.run(["render", "examples/checkout-error-rate.json", "--data", "examples/data/shop-metrics.json", "-o", out, "--strict"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let png = try #require(FileManager.default.contents(atPath: out))
+        #expect(pngSize(Array(png)).map { [$0.0, $0.1] } == [600, 400])
+    }
+
+    @Test func getMetricDataAnswersExpressionsAndSearch() throws {
+        let r = try CLI.run(["get-metric-data", "--metric-data-queries", "file://examples/checkout-queries.json",
+                             "--start-time", "2024-03-01T06:00:00Z", "--end-time", "2024-03-01T09:00:00Z",
+                             "--data", "examples/data/shop-metrics.json", "--now", "2024-03-01T12:00:00Z"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let json = try JSONParser.parse(r.stdout)
+        guard case .object(let top) = json, case .array(let results)? = top["MetricDataResults"] else {
+            Issue.record("not get-metric-data output"); return
+        }
+        let labels = results.compactMap { item -> String? in
+            guard case .object(let o) = item, case .string(let l)? = o["Label"] else { return nil }
+            return l
+        }
+        #expect(labels == ["failure rate %", "/cart requests", "/pay requests", "/search requests"])
+    }
+
+    @Test func aBadExpressionNamesTheRowAndPosition() throws {
+        let widget = #"{"metrics": [["Shop/Api", "Requests", "Route", "/pay"], [{"expression": "m1 +* 2"}]], "start": "-PT3H"}"#
+        let r = try CLI.run(["render", "-", "-o", "-"], stdin: Array(widget.utf8))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("metrics[1]: Error in expression e1: Syntax error at position 4"), "\(r.stderr)")
+    }
+}

@@ -78,7 +78,7 @@ let goldenCases: [GoldenCase] = [
         """#),
     GoldenCase(name: "empty-data", widget: #"""
         {"title": "Nothing here", \#(range), "metrics": [["Shop/Missing", "Nothing"]]}
-        """#, warnings: ["noData"]),
+        """#, warnings: ["unknownMetric"]),
     GoldenCase(name: "size-1x1", widget: #"{"width": 1, "height": 1, \#(range), "metrics": [["Host/Cpu", "Utilization"]]}"#),
     GoldenCase(name: "size-2000x2000", widget: #"""
         {"title": "Large", "width": 2000, "height": 2000, \#(range),
@@ -104,7 +104,7 @@ let goldenCases: [GoldenCase] = [
         {"title": "Fixed range narrower than the data", \#(range), "period": 60,
          "metrics": [["Shop/Api", "Latency", "Route", "/pay", {"stat": "Maximum"}]],
          "yAxis": {"left": {"min": 100, "max": 250}}}
-        """#),
+        """#, warnings: ["seriesClipped"]),
     GoldenCase(name: "timezone-offset", widget: #"""
         {"title": "-0800, crossing local midnight", "timezone": "-0800", "start": "2024-03-01T00:00:00Z", "end": "2024-03-01T12:00:00Z", "period": 900,
          "metrics": [["Host/Cpu", "Utilization"]]}
@@ -129,9 +129,36 @@ let goldenCases: [GoldenCase] = [
          "metrics": [["Shop/Api", "Latency", "Route", "/cart"], ["Host/Cpu", "Utilization", {"yAxis": "right"}]],
          "yAxis": {"right": {"min": 0, "max": 100, "label": "CPU %"}}}
         """#),
-    GoldenCase(name: "expression-row-warning", widget: #"""
-        {"title": "A math row is reported, not drawn (yet)", \#(range),
-         "metrics": [["Shop/Api", "Errors", "Route", "/pay", {"id": "err", "stat": "Sum"}],
-                     [{"expression": "err * 2", "label": "doubled"}]]}
-        """#, warnings: ["expressionNotSupported"]),
-]
+    GoldenCase(name: "math-expressions", widget: #"""
+        {"title": "Metric math over hidden inputs", \#(range), "period": 300,
+         "metrics": [["Shop/Api", "Errors", "Route", "/pay", {"id": "e", "stat": "Sum", "visible": false}],
+                     [".", "Requests", ".", ".", {"id": "r", "stat": "Sum", "visible": false}],
+                     [{"expression": "100 * e / r", "label": "error rate (%)", "id": "rate"}],
+                     [{"expression": "IF(e > 60, e, 0)", "label": "error bursts", "yAxis": "right"}],
+                     [{"expression": "RATE(RUNNING_SUM(e)) * 60 - AVG(e) / 5", "label": "per-minute rate minus a fifth of the mean", "yAxis": "right"}]],
+         "yAxis": {"left": {"label": "%"}, "right": {"label": "errors"}}}
+        """#),
+    GoldenCase(name: "math-search-multi-series", widget: #"""
+        {"title": "p90 latency of every route (SEARCH), and their mean", \#(range), "period": 300,
+         "metrics": [[{"expression": "SEARCH('{Shop/Api,Route} MetricName=\"Latency\"', 'p90')", "id": "routes", "label": ""}],
+                     [{"expression": "AVG(routes)", "label": "mean of routes", "color": "#000000"}]]}
+        """#),
+    GoldenCase(name: "math-metrics-fill", widget: #"""
+        {"title": "FILL(METRICS(), 0) over queues with a gap", "start": "2024-03-01T04:00:00Z", "end": "2024-03-01T07:00:00Z",
+         "period": 300, "stat": "Maximum",
+         "metrics": [["Shop/Queue", "Depth", "Queue", "email", {"visible": false}],
+                     ["...", "sms", {"visible": false}],
+                     ["...", "push", {"visible": false}],
+                     [{"expression": "FILL(METRICS(), 0)", "label": "filled"}]]}
+        """#),
+    GoldenCase(name: "math-dynamic-labels", widget: #"""
+        {"title": "Dynamic labels", \#(range), "period": 300,
+         "metrics": [["Shop/Api", "Latency", "Route", "/pay", {"stat": "p90", "label": "${PROP('Dim.Route')} ${PROP('Stat')} max ${MAX}"}],
+                     [{"expression": "SEARCH('{Shop/Api,Route} MetricName=\"Requests\"', 'Sum')", "label": "${PROP('Dim.Route')} requests, avg ${AVG}", "yAxis": "right"}]]}
+        """#),
+    GoldenCase(name: "math-anomaly-band", widget: #"""
+        {"title": "Requests with ANOMALY_DETECTION_BAND", \#(range), "period": 300,
+         "metrics": [["Shop/Api", "Requests", "Route", "/pay", {"id": "m1", "stat": "Sum", "label": "requests"}],
+                     [{"expression": "ANOMALY_DETECTION_BAND(m1, 1)", "label": "expected range"}]]}
+        """#),
+] + viewGoldenCases

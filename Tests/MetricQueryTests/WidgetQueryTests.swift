@@ -104,8 +104,9 @@ struct WidgetQueryTests {
         let source = ScriptedSource([])
         let data = try queryWidget(widget([expressionRow(0, id: "e1", "TIME_SERIES(1)")]), source: source, now: Self.now)
         #expect(source.requests.isEmpty)
-        #expect(data.series.isEmpty)
-        #expect(data.warnings.map(\.code) == ["expressionNotSupported"])
+        #expect(data.series.map(\.label) == ["e1"])
+        #expect(data.series[0].values.allSatisfy { $0 == 1 })
+        #expect(data.warnings.isEmpty)
     }
 
     @Test func labelsExplicitDefaultAndDeduplicated() throws {
@@ -113,7 +114,7 @@ struct WidgetQueryTests {
             metricRow(0),                                                       // Latency /pay prod Average
             metricRow(1, dims: [("Route", "/cart"), ("Stage", "prod")]),        // Latency /cart prod Average
             metricRow(2, stat: "p90"),                                          // Latency /pay prod p90
-            metricRow(3, name: "Errors", label: "Errors ${SUM}"),               // explicit, tokens verbatim
+            metricRow(3, name: "Errors", label: "Errors ${SUM}"),               // explicit; no data, so ${SUM} is empty
             metricRow(4, dims: [("Route", "/pay"), ("Stage", "beta")], visible: false),  // hidden: not deduped
             expressionRow(5, id: "e1"),
             metricRow(6, name: "Errors", dims: [], label: ""),                  // empty label stays empty
@@ -121,7 +122,7 @@ struct WidgetQueryTests {
         ])
         let data = try queryWidget(w, source: Self.store, now: Self.now)
         #expect(data.series.map(\.label) == [
-            "Latency (/pay, Average)", "Latency (/cart)", "Latency (/pay, p90)", "Errors ${SUM}", "Latency", "", "Count",
+            "Latency (/pay, Average)", "Latency (/cart)", "Latency (/pay, p90)", "Errors ", "Latency", "e1", "", "Count",
         ])
     }
 
@@ -154,15 +155,24 @@ struct WidgetQueryTests {
 
     @Test func paletteSlotsCountHiddenAndExpressionRows() throws {
         let w = widget([
-            expressionRow(0, id: "e1"), metricRow(1, visible: false), metricRow(2, stat: "Sum", color: RGBA(r: 1, g: 2, b: 3)),
-            expressionRow(3, id: "e2"), metricRow(4, stat: "Maximum"),
+            expressionRow(0, id: "e1", "m2 * 2"), metricRow(1, visible: false),
+            metricRow(2, stat: "Sum", color: RGBA(r: 1, g: 2, b: 3)),
+            expressionRow(3, id: "e2", "METRICS()"), metricRow(4, stat: "Maximum"),
+            expressionRow(5, id: "e3", "METRICS('nomatch')"), metricRow(6),
         ])
         let data = try queryWidget(w, source: Self.store, now: Self.now)
-        #expect(data.series.map(\.paletteSlot) == [2, 3, 5])
-        #expect(data.series.map(\.rowIndex) == [1, 2, 4])
-        #expect(data.series.map(\.visible) == [false, true, true])
-        #expect(data.series[1].explicitColor == RGBA(r: 1, g: 2, b: 3))
-        #expect(data.series[0].explicitColor == nil)
+        // One slot per metric row, one per series of an expression, at least one per expression.
+        // METRICS() is every metric row of the widget, hidden and later ones included.
+        #expect(data.series.map(\.id) == ["e1", "m2", "m3", "e2", "e2", "e2", "e2", "m5", "m7"])
+        #expect(data.series.map(\.paletteSlot) == [1, 2, 3, 4, 5, 6, 7, 8, 10])
+        #expect(data.series.map(\.rowIndex) == [0, 1, 2, 3, 3, 3, 3, 4, 6])
+        #expect(data.series.map(\.visible) == [true, false, true, true, true, true, true, true, true])
+        #expect(data.series[2].explicitColor == RGBA(r: 1, g: 2, b: 3))
+        #expect(data.series[1].explicitColor == nil)
+        // Members are told apart among every metric row, hidden ones included.
+        #expect(data.series[3...6].map(\.label) == [
+            "e2 Latency (Average)", "e2 Latency (Sum)", "e2 Latency (Maximum)", "e2 Latency (Average)",
+        ])
     }
 
     @Test func axisAndValuesFollowTheRow() throws {
@@ -179,14 +189,37 @@ struct WidgetQueryTests {
         #expect(present(s.values) == [30, 20, nil, nil, nil])  // 12:00 … 12:40 (12:50 is unfinished until 13:01)
     }
 
-    @Test func expressionRowsWarnAndDrawNothing() throws {
+    @Test func expressionRowsAreEvaluatedOnTheirGrid() throws {
         let data = try queryWidget(widget([metricRow(0), expressionRow(1, id: "e1", "m1 * 100 / SUM(METRICS())")]),
                                    source: Self.store, now: Self.now)
-        #expect(data.series.map(\.id) == ["m1"])
-        #expect(data.warnings == [RenderWarning(
-            code: "expressionNotSupported",
-            message: "e1: metric math expressions are not supported yet; the row is not drawn", id: "e1"
-        )])
+        #expect(data.series.map(\.id) == ["m1", "e1"])
+        #expect(data.series[1].timestamps == data.series[0].timestamps)
+        for (m, e) in zip(data.series[0].values, data.series[1].values) {
+            #expect(m.isNaN ? e.isNaN : e == 100)
+        }
+        #expect(data.warnings.isEmpty)
+    }
+
+    @Test func expressionsOfIncompleteInputsAreIncomplete() throws {
+        let source = ScriptedSource([MetricDataResult(id: "m1", status: .partialData, messages: ["too many datapoints"])])
+        let data = try queryWidget(widget([metricRow(0), expressionRow(1, id: "e1", "FILL(m1, 1)")]), source: source, now: Self.now)
+        #expect(data.series.map(\.status) == [.partialData, .partialData])
+        #expect(data.warnings.filter { $0.code == "partialData" }.compactMap(\.id) == ["m1", "e1"])
+        #expect(data.series[1].statusMessage == "uses m1, whose data is incomplete")
+    }
+
+    @Test func badExpressionsFailTheWidgetWithTheRowPath() {
+        #expect(throws: WidgetQueryError.widget(WidgetError(
+            .invalidExpression, path: "metrics[1]", "Error in expression e1: Unrecognized identifier m9"))) {
+            try queryWidget(widget([metricRow(0), expressionRow(1, id: "e1", "m9 * 2")]), source: Self.store, now: Self.now)
+        }
+    }
+
+    @Test func dynamicLabelsRenderOverTheDisplayedRange() throws {
+        let data = try queryWidget(widget([metricRow(0, label: "${LABEL} max ${MAX} n=${DATAPOINT_COUNT}")]),
+                                   source: Self.store, now: Self.now)
+        let values = data.series[0].values.filter { !$0.isNaN }
+        #expect(data.series[0].label == "Latency max \(Int(values.max() ?? 0)) n=\(values.count)")
     }
 
     @Test func noDataWarningsForVisibleRowsOnly() throws {

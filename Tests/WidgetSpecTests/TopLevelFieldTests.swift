@@ -68,7 +68,7 @@ struct TopLevelFieldTests {
         #expect(w.stat == .percentile(99))
         #expect(w.region == "eu-west-1")
         #expect(w.accountId == "123456789012")
-        #expect(w.timezone == UTCOffset(minutes: -210))
+        #expect(w.timezone == DisplayTimeZone(offset: UTCOffset(minutes: -210)))
         #expect(w.theme == .dark)
         #expect(w.legend == .hidden)
         #expect(w.liveData)
@@ -161,11 +161,17 @@ struct TopLevelFieldTests {
     }
 
     @Test func timezone() throws {
-        #expect(try parseOK(widget(#""timezone": "+0530""#)).timezone == UTCOffset(minutes: 330))
-        #expect(try parseOK(widget(#""timezone": "+1400""#)).timezone == UTCOffset(minutes: 840))
+        #expect(try parseOK(widget(#""timezone": "+0530""#)).timezone == DisplayTimeZone(offset: UTCOffset(minutes: 330)))
+        #expect(try parseOK(widget(#""timezone": "+1400""#)).timezone == DisplayTimeZone(offset: UTCOffset(minutes: 840)))
         #expect(try parseOK(widget(#""timezone": "-0000""#)).timezone == .utc)
-        for bad in ["+1500", "0530", "+05:30", "+0560", "UTC", "", "+530"] {
+        for bad in ["+1500", "0530", "+05:30", "+0560", "utc", "", "+530", "GMT+5", "EST5EDT", "Local", "Europe//Paris", "/etc/passwd"] {
             expectError(widget(#""timezone": "\#(bad)""#), .invalidValue, at: "timezone")
+        }
+        #expect(try parseOK(widget(#""timezone": "UTC""#)).timezone.identifier == "UTC")
+        #expect(try parseOK(widget(#""timezone": "Europe/Paris""#)).timezone.identifier == "Europe/Paris")
+        #expect(try parseOK(widget(#""timezone": "America/New_York""#)).timezone.isFixed == false)
+        for unknown in ["Europe/Pariss", "Mars/Olympus_Mons", "europe/paris", "../../etc/passwd"] {
+            expectError(widget(#""timezone": "\#(unknown)""#), unknown.hasPrefix("..") ? .invalidValue : .unknownTimeZone, at: "timezone")
         }
         expectError(widget(#""timezone": 530"#), .wrongType, at: "timezone")
     }
@@ -292,10 +298,13 @@ struct TopLevelFieldTests {
     @Test func gaugeNeedsLeftMinAndMax() throws {
         let w = try parseOK(widget(#""view": "gauge", "yAxis": {"left": {"min": 0, "max": 100}}"#))
         #expect(w.view == .gauge)
-        expectError(widget(#""view": "gauge""#), .invalidValue, at: "yAxis.left", message: "gauge")
-        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 0}}"#), .invalidValue, at: "yAxis.left")
-        expectError(widget(#""view": "gauge", "yAxis": {"left": {"max": 0}}"#), .invalidValue, at: "yAxis.left")
-        expectError(widget(#""view": "gauge", "yAxis": {"right": {"min": 0, "max": 1}}"#), .invalidValue, at: "yAxis.left")
+        expectError(widget(#""view": "gauge""#), .missingField, at: "yAxis.left.min", message: #"required for view "gauge""#)
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 0}}"#), .missingField, at: "yAxis.left.max",
+                    message: #"required for view "gauge""#)
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"max": 0}}"#), .missingField, at: "yAxis.left.min")
+        expectError(widget(#""view": "gauge", "yAxis": {"right": {"min": 0, "max": 1}}"#), .missingField, at: "yAxis.left.min")
+        expectError(widget(#""view": "gauge", "yAxis": {"left": {"min": 5, "max": 5}}"#), .invalidValue, at: "yAxis.left.max",
+                    message: #"must be greater than min (5) for view "gauge""#)
         // Other views do not need them.
         _ = try parseOK(widget(#""view": "singleValue""#))
     }

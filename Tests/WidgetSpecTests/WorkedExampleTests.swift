@@ -200,7 +200,7 @@ struct WorkedExampleTests {
 
     @Test func example13_10() throws {
         let w = try parseOK(WorkedExamples.timezoneDarkLive)
-        #expect(w.timezone == UTCOffset(minutes: 330) && w.theme == .dark && w.liveData)
+        #expect(w.timezone == DisplayTimeZone(offset: UTCOffset(minutes: 330)) && w.theme == .dark && w.liveData)
         #expect(w.start == .relative(RelativeDuration(minutes: -30)))
         #expect(w.metricRows[0].period == 60)
     }

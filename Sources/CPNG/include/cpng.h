@@ -30,6 +30,40 @@ typedef enum {
 int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
                        uint8_t **out, size_t *out_length);
 
+/// Row filters for the `filters` arguments below (libpng's PNG_FILTER_* bits); any
+/// combination lets libpng choose per row.
+enum {
+    CPNG_FILTER_NONE = 0x08,
+    CPNG_FILTER_SUB = 0x10,
+    CPNG_FILTER_UP = 0x20,
+    CPNG_FILTER_AVG = 0x40,
+    CPNG_FILTER_PAETH = 0x80,
+    CPNG_FILTER_ALL = 0xF8
+};
+
+/// zlib strategies for the `strategy` arguments below (zlib's Z_* values).
+enum {
+    CPNG_STRATEGY_DEFAULT = 0,
+    CPNG_STRATEGY_FILTERED = 1,
+    CPNG_STRATEGY_HUFFMAN_ONLY = 2,
+    CPNG_STRATEGY_RLE = 3
+};
+
+/// Like cpng_encode_argb32 with a chosen zlib `level` (0–9), row `filters` (CPNG_FILTER_*
+/// bits, non-zero) and zlib `strategy` (CPNG_STRATEGY_*).
+int cpng_encode_argb32_with(const uint8_t *data, int width, int height, int stride,
+                            int level, int filters, int strategy,
+                            uint8_t **out, size_t *out_length);
+
+/// Encodes an indexed-colour PNG (colour type 3): `indices` holds one palette index per
+/// pixel, row by row (`width * height` bytes, each < `palette_count`); `palette_rgba` holds
+/// `palette_count` (1–256) non-premultiplied RGBA entries. The bit depth is the smallest of
+/// 1, 2, 4, 8 that fits the palette; a tRNS chunk is written when some entry is not opaque.
+int cpng_encode_indexed(const uint8_t *indices, int width, int height,
+                        const uint8_t *palette_rgba, int palette_count,
+                        int level, int filters, int strategy,
+                        uint8_t **out, size_t *out_length);
+
 /// Frees a buffer returned by cpng_encode_argb32.
 void cpng_free(void *buffer);
 

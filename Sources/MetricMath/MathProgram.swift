@@ -1,0 +1,101 @@
+/// A checked and compiled request: every expression row of one widget or GetMetricData call.
+///
+/// Compile once, evaluate as often as needed (it is an immutable value, safe to share
+/// between threads). See the overview on `MetricMath` for the whole flow.
+public struct MathProgram: Sendable {
+    let request: CheckedRequest
+    let rowPrograms: [MathRowProgram]
+    let registerCount: Int
+    /// Some function needs the bucket grids (FILL, TIME_SERIES, MINUTE…EPOCH, IF with a
+    /// constant branch, ANOMALY_DETECTION_BAND).
+    let usesGrid: Bool
+    /// Periods of TIME_SERIES grids known at compile time; `needsDefaultGrid` when one uses
+    /// the context's default period.
+    let staticGridPeriods: Set<Int>
+    let needsDefaultGrid: Bool
+
+    /// The SEARCH calls to resolve before evaluation, indexed by `MathSearchCall.index`.
+    public let searchCalls: [MathSearchCall]
+    /// The Metrics Insights row of the request, if any (at most one).
+    public let insightsQueries: [MathInsightsQuery]
+    /// Metric row ids used directly by ANOMALY_DETECTION_BAND: their data from before the
+    /// displayed range (up to 14 days, `MathInputs.history`) improves the band.
+    public let anomalyHistoryRows: [String]
+
+    /// Checks and compiles `rows` (metric rows and expression rows, in request order).
+    /// Throws the first error in row order; `diagnose(rows:)` lists all of them.
+    public static func compile(rows: [MathRow]) throws(MathError) -> MathProgram {
+        var checker = MathChecker(rows: rows)
+        guard let request = checker.run() else {
+            throw checker.sortedErrors.first ?? MathError(rowId: "", kind: .syntax, position: nil, message: "Invalid request")
+        }
+        return MathProgram(request)
+    }
+
+    /// Every error of the request, at most one per row, in row order (empty when it compiles).
+    public static func diagnose(rows: [MathRow]) -> [MathError] {
+        var checker = MathChecker(rows: rows)
+        _ = checker.run()
+        return checker.sortedErrors
+    }
+
+    init(_ request: CheckedRequest) {
+        self.request = request
+        let compiler = MathCompiler(request: request)
+        rowPrograms = request.order.map { compiler.compileRow($0) }
+        registerCount = compiler.registerCount
+        searchCalls = request.searchCalls.sorted { $0.index < $1.index }
+        var insights: [MathInsightsQuery] = []
+        var usesGrid = false
+        var periods: Set<Int> = []
+        var needsDefault = false
+        var history: [String] = []
+        for row in request.rows {
+            switch row.content {
+            case .insights(let text, let period):
+                insights.append(MathInsightsQuery(rowId: row.id, query: text, period: period))
+            case .math(let ast, let infos, _):
+                for (n, info) in infos.enumerated() where info.function?.usesGrid == true {
+                    usesGrid = true
+                    if info.function == .anomalyDetectionBand, case .call(_, let args) = ast.nodes[n].kind,
+                       case .metric(let m)? = infos[args[0]].ref {
+                        history.append(request.rows[m].id)
+                    }
+                }
+            case .metric: break
+            }
+        }
+        for program in rowPrograms {
+            for ins in program.instructions {
+                switch ins.op {
+                case .timeSeries(_, let p?): periods.insert(p)
+                case .timeSeries(_, nil): needsDefault = true
+                default: break
+                }
+            }
+        }
+        self.usesGrid = usesGrid
+        staticGridPeriods = periods
+        needsDefaultGrid = needsDefault
+        insightsQueries = insights
+        var seen: Set<String> = []
+        anomalyHistoryRows = history.filter { seen.insert($0).inserted }
+    }
+
+    /// Ids of the metric rows an expression row depends on, directly or through other rows.
+    public func metricDependencies(ofRow id: String) -> [String] {
+        guard let row = request.rows.first(where: { $0.id == id }) else { return [] }
+        return row.metricDependencies.map { request.rows[$0].id }
+    }
+
+    /// Ids of all rows (any kind) in request order.
+    var rowIds: [String] { request.rows.map(\.id) }
+
+    /// Evaluates every expression row. Never throws: a row that fails at run time (e.g. an
+    /// array of several series where one is required) gets status `.internalError` and a
+    /// message; rows that use it fail too; the others are unaffected.
+    public func evaluate(inputs: MathInputs, context: MathContext) -> MathResults {
+        var runtime = MathRuntime(program: self, inputs: inputs, context: context)
+        return runtime.run()
+    }
+}

@@ -1,0 +1,418 @@
+import ChartCore
+
+/// A register's content during evaluation.
+enum MathRValue: Sendable {
+    case none
+    case scalar(Double?)
+    case series(MathColumn)
+    case array([MathColumn])
+    /// The row that produces this register failed; reading it fails the reader's row.
+    case failed(String)
+}
+
+/// Why one row could not be evaluated (run-time, not a type error).
+struct MathRowFailure: Error {
+    var message: String
+}
+
+/// One evaluation of a `MathProgram`: builds the shared grid, loads inputs into columns and
+/// runs the rows' instructions in dependency order.
+struct MathRuntime {
+    let program: MathProgram
+    let inputs: MathInputs
+    let context: MathContext
+    var grid = MathTimeGrid.regular(start: 0, step: 1, count: 0)
+    var regs: [MathRValue]
+    /// Per period: the slots of the grid that are buckets of that period (nil: every slot).
+    var gridMasks: [Int: MathBuffer<UInt8>?] = [:]
+    var onesStorage: MathBuffer<UInt8>?
+    var blockConstantsCache: (MathBuffer<Double>, MathBuffer<UInt8>, MathBuffer<UInt8>)?
+    var searchColumns: [Int: [MathColumn]] = [:]
+    var searchTruncated: Set<Int> = []
+
+    init(program: MathProgram, inputs: MathInputs, context: MathContext) {
+        self.program = program; self.inputs = inputs; self.context = context
+        regs = [MathRValue](repeating: .none, count: program.registerCount)
+    }
+
+    var n: Int { grid.count }
+
+    /// A full-length all-ones mask (shared by every dense column of this evaluation).
+    mutating func ones() -> MathBuffer<UInt8> {
+        if let o = onesStorage, o.count == n { return o }
+        let o = MathBuffer<UInt8>(repeating: 1, count: n)
+        onesStorage = o
+        return o
+    }
+
+    // MARK: run
+
+    mutating func run() -> MathResults {
+        let rows = program.request.rows
+        var status: [Int: (DataStatus, String?)] = [:]
+        do {
+            try prepare()
+        } catch {
+            return results(failAll: error.message)
+        }
+        for rp in program.rowPrograms {
+            let row = rows[rp.row]
+            var partial = rp.instructions.contains { ins in
+                if case .search(let i) = ins.op { return searchTruncated.contains(i) }
+                return false
+            }
+            partial = partial || row.rowDependencies.contains { status[$0]?.0 == .partialData }
+            let ownsResult = rp.instructions.contains { $0.dst == rp.result }
+            do throws(MathRowFailure) {
+                if let failed = row.rowDependencies.first(where: { status[$0]?.0 == .internalError }) {
+                    throw MathRowFailure(message: "It uses \(rows[failed].id), which could not be evaluated")
+                }
+                for (k, ins) in rp.instructions.enumerated() {
+                    regs[ins.dst] = try execute(ins)
+                    for r in rp.release[k] { regs[r] = .none }
+                }
+                if case .scalar = regs[rp.result] {
+                    throw MathRowFailure(message: "The expression must produce a time series or an array of time series")
+                }
+                status[rp.row] = partial
+                    ? (.partialData, "SEARCH matched more than \(MathLimits.maxSearchSeries) time series; only the first \(MathLimits.maxSearchSeries) are used")
+                    : (.complete, nil)
+            } catch {
+                status[rp.row] = (.internalError, error.message)
+                if ownsResult { regs[rp.result] = .failed(row.id) }
+                for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { regs[ins.dst] = .none }
+            }
+        }
+        var out: [MathRowResult] = []
+        var index: [String: Int] = [:]
+        for (i, row) in rows.enumerated() {
+            if case .metric = row.content { continue }
+            let (st, message) = status[i] ?? (.internalError, "not evaluated")
+            let resultReg = program.rowPrograms.first { $0.row == i }?.result ?? i
+            var value: MathValue?
+            if st != .internalError {
+                switch regs[resultReg] {
+                case .series(let c): value = .series(MathSeries(c, grid: grid))
+                case .array(let cs): value = .array(cs.map { MathSeries($0, grid: grid) })
+                default: break
+                }
+            }
+            index[row.id] = out.count
+            out.append(MathRowResult(id: row.id, status: st, message: message, value: value))
+        }
+        return MathResults(rows: out, index: index)
+    }
+
+    private func results(failAll message: String) -> MathResults {
+        var out: [MathRowResult] = []
+        var index: [String: Int] = [:]
+        for row in program.request.rows {
+            if case .metric = row.content { continue }
+            index[row.id] = out.count
+            out.append(MathRowResult(id: row.id, status: .internalError, message: message, value: nil))
+        }
+        return MathResults(rows: out, index: index)
+    }
+
+    // MARK: inputs and grid
+
+    /// Every input series with its origin, before loading.
+    private struct Source {
+        var input: MathSeriesInput?
+        var period: Int
+        var origin: MathSeriesOrigin
+    }
+
+    private func metricSources() -> [(row: Int, source: Source)] {
+        var out: [(Int, Source)] = []
+        for (i, row) in program.request.rows.enumerated() {
+            guard case .metric(let period) = row.content else { continue }
+            let input = inputs.metrics[row.id]
+            out.append((i, Source(input: input, period: input?.period ?? period, origin: .metric(row: i, id: row.id))))
+        }
+        return out
+    }
+
+    private func insightsSources(_ row: Int) -> [Source] {
+        let id = program.request.rows[row].id
+        return (inputs.insightsResults[id] ?? []).enumerated().map {
+            Source(input: $1, period: $1.period, origin: .insights(row: id, result: $0))
+        }
+    }
+
+    private mutating func searchSources() -> [Int: [Source]] {
+        var out: [Int: [Source]] = [:]
+        var total = 0
+        for call in program.searchCalls {
+            var series = inputs.searchResults[call.index] ?? []
+            let room = Swift.max(0, MathLimits.maxSearchSeries - total)
+            if series.count > room {
+                series = Array(series.prefix(room))
+                searchTruncated.insert(call.index)
+            }
+            total += series.count
+            out[call.index] = series.enumerated().map {
+                Source(input: $1, period: $1.period, origin: .search(call: call.index, result: $0))
+            }
+        }
+        return out
+    }
+
+    /// Builds the grid and loads every input column into its register.
+    mutating func prepare() throws(MathRowFailure) {
+        let metrics = metricSources()
+        let searches = searchSources()
+        let insightRows = program.request.rows.indices.filter {
+            if case .insights = program.request.rows[$0].content { return true } else { return false }
+        }
+        var all: [Source] = metrics.map(\.source)
+        for call in program.searchCalls { all += searches[call.index] ?? [] }
+        for r in insightRows { all += insightsSources(r) }
+
+        var periods: Set<Int> = []
+        if program.usesGrid {
+            for s in all where s.period > 0 { periods.insert(s.period) }
+            periods.formUnion(program.staticGridPeriods)
+            // The default period also labels empty results (FIRST of an empty array, a
+            // reduction of no members), which FILL/TIME_SERIES may then fill.
+            periods.insert(context.defaultPeriod)
+        }
+        grid = try MathRuntime.buildGrid(all.compactMap(\.input), periods.sorted().map { context.grid($0) })
+        for (row, s) in metrics { regs[row] = .series(load(s)) }
+        for call in program.searchCalls {
+            searchColumns[call.index] = (searches[call.index] ?? []).map { load($0) }
+        }
+        for r in insightRows { regs[r] = .array(insightsColumns(r)) }
+    }
+
+    private func insightsColumns(_ row: Int) -> [MathColumn] {
+        insightsSources(row).map { load($0) }
+    }
+
+    /// The union of the inputs' timestamps and the requested bucket grids (metric-math.md
+    /// §4: TS∘TS uses the union; mixed periods simply contribute both sets). When everything
+    /// lies on one regular grid — the usual case — no timestamp array is built.
+    static func buildGrid(_ inputs: [MathSeriesInput], _ grids: [MathGrid]) throws(MathRowFailure) -> MathTimeGrid {
+        let limit = MathLimits.maxGridPoints
+        var total = 0
+        for g in grids where g.count > 0 {
+            total += g.count
+            if g.count > limit || total > limit { throw tooLarge() }
+        }
+        var regular: [(start: Int64, period: Int64, count: Int)] = grids.filter { $0.count > 0 && $0.period > 0 }
+            .map { ($0.start, Int64($0.period), $0.count) }
+        var sparse: [[Int64]] = []
+        for input in inputs {
+            total += input.slotCount
+            if total > limit { throw tooLarge() }
+            switch input.storage {
+            case .points(let ts, _):
+                if !ts.isEmpty { sparse.append(ts) }
+            case .dense(let s, let v):
+                if !v.isEmpty, input.period > 0 { regular.append((s, Int64(input.period), v.count)) }
+            case .masked(let s, let v, _, _, _):
+                if v.count > 0, input.period > 0 { regular.append((s, Int64(input.period), v.count)) }
+            }
+        }
+        // Candidate regular grid: the first regular source, else the first sparse input's period.
+        var step: Int64 = 0, origin: Int64 = 0
+        if let r = regular.first {
+            step = r.period; origin = r.start
+        } else if let s = sparse.first, let input = inputs.first(where: {
+            if case .points(let ts, _) = $0.storage { return !ts.isEmpty } else { return false }
+        }), input.period > 0 {
+            step = Int64(input.period); origin = s[0]
+        }
+        if step > 0 {
+            var lo = Int64.max, hi = Int64.min, ok = true, pointCount = 0
+            for r in regular where ok {
+                let d = r.start.subtractingReportingOverflow(origin)
+                guard !d.overflow, r.period % step == 0, d.partialValue % step == 0 else { ok = false; break }
+                lo = Swift.min(lo, r.start)
+                let end = r.start.addingReportingOverflow(Int64(r.count - 1).multipliedReportingOverflow(by: r.period).partialValue)
+                guard !end.overflow else { ok = false; break }
+                hi = Swift.max(hi, end.partialValue)
+                pointCount += r.count
+            }
+            for ts in sparse where ok {
+                // Sorted input on the grid: consecutive points usually differ by one step,
+                // so the division (slow) runs only at gaps.
+                var prev = Int64.min
+                for t in ts {
+                    let fast = prev != Int64.min && t &- prev == step && t > prev
+                    if !fast {
+                        let d = t.subtractingReportingOverflow(origin)
+                        guard !d.overflow, d.partialValue % step == 0 else { ok = false; break }
+                    }
+                    prev = t
+                    lo = Swift.min(lo, t); hi = Swift.max(hi, t)
+                }
+                pointCount += ts.count
+            }
+            if ok && lo <= hi {
+                let span = hi.subtractingReportingOverflow(lo)
+                if !span.overflow {
+                    let slots = span.partialValue / step + 1
+                    // Holes are harmless, but a few points spread over a huge span are not.
+                    if slots <= Int64(limit) && slots <= Int64(4 * pointCount + 4096) {
+                        return .regular(start: lo, step: step, count: Int(slots))
+                    }
+                }
+            } else if ok {
+                return .regular(start: origin, step: step, count: 0)
+            }
+        }
+        // Irregular: merge every timestamp.
+        var stamps: [Int64] = []
+        stamps.reserveCapacity(total)
+        for r in regular {
+            for k in 0..<r.count { stamps.append(r.start &+ Int64(k) &* r.period) }
+        }
+        for ts in sparse { stamps.append(contentsOf: ts) }
+        stamps.sort()
+        var unique: [Int64] = []
+        unique.reserveCapacity(stamps.count)
+        for t in stamps where unique.last != t { unique.append(t) }
+        return .irregular(unique)
+    }
+
+    private static func tooLarge() -> MathRowFailure {
+        MathRowFailure(message: "The data spans more than \(MathLimits.maxGridPoints) timestamps")
+    }
+
+    /// An input series as a column on the grid.
+    private func load(_ source: Source) -> MathColumn {
+        guard let input = source.input else { return MathColumn.empty(n, period: source.period, origin: source.origin) }
+        let period = Int64(input.period)
+        if case .masked(let start, let v, let m, let bound, let dense) = input.storage,
+           grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count {
+            return MathColumn(values: v, mask: m, dense: dense, bound: bound, period: source.period,
+                              origin: source.origin, label: input.label)
+        }
+        var col = MathColumn.empty(n, period: source.period, origin: source.origin)
+        col.label = input.label
+        switch input.storage {
+        case .masked(let start, let v, let m, _, _):
+            scatter(&col, count: v.count, time: { start &+ Int64($0) &* period }, value: { m[$0] != 0 ? v[$0] : .nan })
+        case .dense(let start, let v):
+            if grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count, !v.isEmpty {
+                v.withUnsafeBufferPointer { src in
+                    let r = MathKernels.fromNaN(src.baseAddress!, col.values.base, col.mask.base, v.count)
+                    col.bound = r.bound; col.dense = r.present == v.count && v.count > 0
+                }
+                return col
+            }
+            v.withUnsafeBufferPointer { src in
+                scatter(&col, count: v.count, time: { start &+ Int64($0) &* period }, value: { src[$0] })
+            }
+        case .points(let ts, let v):
+            var sorted = true
+            ts.withUnsafeBufferPointer { t in
+                for i in t.indices.dropFirst() where t[i - 1] > t[i] { sorted = false; break }
+            }
+            if sorted {
+                ts.withUnsafeBufferPointer { t in
+                    v.withUnsafeBufferPointer { x in scatter(&col, count: t.count, time: { t[$0] }, value: { x[$0] }) }
+                }
+            } else {
+                // Stable, so the last of repeated timestamps wins.
+                let order = ts.indices.sorted { (ts[$0], $0) < (ts[$1], $1) }
+                scatter(&col, count: order.count, time: { ts[order[$0]] }, value: { v[order[$0]] })
+            }
+        }
+        return col
+    }
+
+    /// Writes points (ascending times) into `col`; every time is on the grid because the grid
+    /// holds every input timestamp.
+    private func scatter(_ col: inout MathColumn, count: Int, time: (Int) -> Int64, value: (Int) -> Double) {
+        var bound = 0.0
+        var present = 0
+        var cursor = 0
+        let vals = col.values.base, mask = col.mask.base
+        var lastT = Int64.min, lastSlot = -1
+        for k in 0..<count {
+            let x = value(k)
+            guard Swift.abs(x) < .infinity else { continue }
+            let t = time(k)
+            let slot: Int?
+            if grid.step > 0 {
+                // Ascending points one step apart need no division.
+                if lastSlot >= 0 && t &- lastT == grid.step && t > lastT && lastSlot + 1 < n {
+                    slot = lastSlot + 1
+                } else {
+                    slot = grid.index(of: t)
+                }
+                if let s = slot { lastT = t; lastSlot = s }
+            } else {
+                while cursor < grid.stamps.count && grid.stamps[cursor] < t { cursor += 1 }
+                slot = cursor < grid.stamps.count && grid.stamps[cursor] == t ? cursor : grid.index(of: t)
+            }
+            guard let i = slot else { continue }
+            if mask[i] == 0 { present += 1 }
+            vals[i] = x; mask[i] = 1
+            bound = Swift.max(bound, Swift.abs(x))
+        }
+        col.bound = bound
+        col.dense = n > 0 && present == n
+    }
+
+    /// Slots of the grid that are buckets of `period` (nil: all of them).
+    mutating func gridMask(_ period: Int) -> MathBuffer<UInt8>? {
+        if let cached = gridMasks[period] { return cached }
+        let g = context.grid(period)
+        var result: MathBuffer<UInt8>?
+        if grid.step > 0, grid.step == Int64(period), grid.start == g.start, grid.count == g.count {
+            result = nil
+        } else {
+            let m = MathBuffer<UInt8>(repeating: 0, count: n)
+            if g.count <= MathLimits.maxGridPoints {
+                for k in 0..<g.count {
+                    let t = g.start.addingReportingOverflow(Int64(k).multipliedReportingOverflow(by: Int64(period)).partialValue)
+                    if !t.overflow, let i = grid.index(of: t.partialValue) { m.base[i] = 1 }
+                }
+            }
+            result = m
+        }
+        gridMasks[period] = result
+        return result
+    }
+
+    // MARK: register access
+
+    func value(_ r: Int) throws(MathRowFailure) -> MathRValue {
+        switch regs[r] {
+        case .failed(let id): throw MathRowFailure(message: "It uses \(id), which could not be evaluated")
+        case .none: throw MathRowFailure(message: "Internal error: register \(r) is empty")
+        case let v: return v
+        }
+    }
+
+    func scalar(_ r: Int) throws(MathRowFailure) -> Double? {
+        if case .scalar(let s) = try value(r) { return s }
+        throw MathRowFailure(message: "Expected a number")
+    }
+
+    /// A TS, or the only member of a one-member TS[] (metric-math.md §1 [REC]).
+    func series(_ r: Int) throws(MathRowFailure) -> MathColumn {
+        switch try value(r) {
+        case .series(let c): return c
+        case .array(let a) where a.count == 1: return a[0]
+        case .array(let a):
+            throw MathRowFailure(message: "Expected a single time series but got an array of \(a.count)")
+        default: throw MathRowFailure(message: "Expected a time series")
+        }
+    }
+
+    func array(_ r: Int) throws(MathRowFailure) -> [MathColumn] {
+        switch try value(r) {
+        case .array(let a): return a
+        case .series(let c): return [c]
+        default: throw MathRowFailure(message: "Expected an array of time series")
+        }
+    }
+}
+
+extension MathRValue {
+    var isFilled: Bool { if case .none = self { return false } else { return true } }
+}
