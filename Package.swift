@@ -19,6 +19,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The HTTP service (`graphshot serve`) only: kept out of the core library's targets.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: ["FullFoundation"]),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Plain value types shared by every stage: time, statistics, colours, geometry, series; the JSON parser.
@@ -68,9 +75,30 @@ let package = Package(
             name: "Graphshot",
             dependencies: ["ChartCore", "ChartScene", "WidgetSpec", "MetricQuery", "ChartScales", "ChartLayout", "ChartRaster"]
         ),
+        // CloudWatch's three wire protocols (awsJson1_0, awsQuery, Smithy RPC v2 CBOR) as plain
+        // values: request decoding, response and error encoding, SigV4 canonicalization, the
+        // Datadog and NAVER request translations. No HTTP, no third-party dependencies.
+        .target(name: "CloudWatchWire", dependencies: ["ChartCore", "WidgetSpec", "MetricQuery"]),
+        // `graphshot serve`: Hummingbird HTTP server, render pool, throttling, SigV4 keys, lifecycle.
+        .target(
+            name: "GraphshotServer",
+            dependencies: [
+                "Graphshot", "CloudWatchWire", "MetricStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .executableTarget(
             name: "graphshot",
-            dependencies: ["Graphshot", "MetricStore", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: [
+                "Graphshot", "MetricStore", "GraphshotServer", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(name: "GraphshotBench", dependencies: ["Graphshot", "ChartLayout", "ChartRaster"]),
         .executableTarget(name: "StoreBench", dependencies: ["MetricStore", "MetricQuery", "ChartCore"]),
@@ -101,6 +129,16 @@ let package = Package(
         .testTarget(
             name: "ChartRasterTests",
             dependencies: ["ChartRaster", "ChartScene", "ChartCore", "ChartTestSupport", "GraphshotFonts"]
+        ),
+        .testTarget(
+            name: "CloudWatchWireTests",
+            dependencies: ["CloudWatchWire", "MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]
+        ),
+        .testTarget(
+            name: "GraphshotServerTests",
+            dependencies: [
+                "GraphshotServer", "CloudWatchWire", "Graphshot", "MetricStore", "ChartCore", "ChartTestSupport",
+            ]
         ),
         .testTarget(
             name: "GraphshotTests",

@@ -12,7 +12,14 @@ have_libs() {
         && command -v pdftoppm >/dev/null 2>&1
 }
 
+# The service's client tests drive `graphshot serve` with the real boto3 and aws CLI
+# (pinned in tests-python/requirements.txt).
+install_python_clients() {
+    python3 -m pip install -q --disable-pip-version-check -r tests-python/requirements.txt
+}
+
 if have_libs; then
+    install_python_clients
     exit 0
 fi
 
@@ -27,3 +34,4 @@ echo "graphshot: installing $packages" >&2
 $sudo apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $packages >/dev/null
 have_libs || { echo "graphshot: system libraries still missing after install" >&2; exit 1; }
+install_python_clients

@@ -15,7 +15,7 @@ struct GraphshotCommand: ParsableCommand {
             Example:
               graphshot render examples/checkout-health.json --data examples/data/shop-metrics.json -o graph.png
             """,
-        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self, Store.self])
+        subcommands: [Render.self, GetMetricDataCommand.self, RenderDashboard.self, Store.self, Serve.self])
 }
 
 /// Errors the CLI reports as one line on stderr with a non-zero exit.

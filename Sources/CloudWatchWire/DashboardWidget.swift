@@ -1,0 +1,279 @@
+import ChartCore
+import Foundation
+import MetricQuery
+import WidgetSpec
+
+/// An error of the dashboard-widget image endpoint, in NCP API Gateway's shape:
+/// `{"error": {"errorCode": "404", "message": "…"}}`.
+public struct DashboardWidgetError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var status: Int
+    public var message: String
+
+    public init(_ status: Int, _ message: String) { self.status = status; self.message = message }
+
+    public var description: String { message }
+
+    public var body: [UInt8] {
+        WireJSON.encode(.object([("error", .object([("errorCode", .string(String(status))), ("message", .string(message))]))]))
+    }
+}
+
+/// `widgetResolutionMode`: `AUTO` uses the dashboard's own period rule; `HIGH` one step finer.
+public enum WidgetResolutionMode: String, Sendable, Equatable {
+    case auto = "AUTO"
+    case high = "HIGH"
+}
+
+/// NAVER Cloud Insight's `GetDashboardWidgetImage` (api.md §10) over dashboards stored with
+/// PutDashboard: `dashboardId` is the dashboard name, `widgetId` the zero-based position of the
+/// widget in the body's `widgets` array; times are epoch milliseconds.
+public struct DashboardWidgetRequest: Sendable, Equatable {
+    public var dashboardName: String
+    public var widgetIndex: Int
+    public var start: EpochSeconds
+    public var end: EpochSeconds
+    public var mode: WidgetResolutionMode
+    /// NAVER's documented output is 800 × 600; the government-cloud `width`/`height` override it.
+    public var width: Int
+    public var height: Int
+
+    public init(dashboardId: String, widgetId: String, query: String) throws(DashboardWidgetError) {
+        guard let params = FormEncoding.decode(Substring(query)) else { throw DashboardWidgetError(400, "The query string has a malformed percent escape") }
+        func param(_ n: String) -> String? { params.last { $0.name == n }?.value }
+        func int(_ n: String) throws(DashboardWidgetError) -> Int64? {
+            guard let s = param(n) else { return nil }
+            guard let v = Int64(s) else { throw DashboardWidgetError(400, "\(n) must be an integer, not \(s)") }
+            return v
+        }
+        dashboardName = dashboardId
+        guard let index = Int(widgetId), index >= 0 else {
+            throw DashboardWidgetError(404, "Widget \(widgetId) not found: widget ids are zero-based positions in the dashboard's widgets")
+        }
+        widgetIndex = index
+        guard let s = try int("startTime") else { throw DashboardWidgetError(400, "startTime (epoch milliseconds) is required") }
+        guard let e = try int("endTime") else { throw DashboardWidgetError(400, "endTime (epoch milliseconds) is required") }
+        guard s < e else { throw DashboardWidgetError(400, "startTime must be before endTime") }
+        start = s / 1000; end = (e + 999) / 1000
+        guard end - start <= DatadogSnapshotRequest.maxRange else { throw DashboardWidgetError(400, "The time range is longer than 455 days") }
+        let m = param("widgetResolutionMode") ?? "AUTO"
+        guard let mode = WidgetResolutionMode(rawValue: m) else { throw DashboardWidgetError(400, "widgetResolutionMode must be AUTO or HIGH, not \(m)") }
+        self.mode = mode
+        let w = try int("width") ?? 800, h = try int("height") ?? 600
+        guard (1...2000).contains(w), (1...2000).contains(h) else { throw DashboardWidgetError(400, "width and height must be 1 to 2000 pixels") }
+        width = Int(w); height = Int(h)
+    }
+
+    /// The MetricWidget JSON for the requested widget of `dashboardBody` (api.md §8.4).
+    public func widgetJSON(dashboardBody: String) throws(DashboardWidgetError) -> String {
+        try DashboardWidgetJSON.metricWidgetJSON(
+            dashboardBody: dashboardBody, index: widgetIndex, start: start, end: end, mode: mode, width: width, height: height)
+    }
+}
+
+/// Turns one widget of a CloudWatch dashboard body into a MetricWidget document.
+public enum DashboardWidgetJSON {
+    /// Steps of api.md §8.4: select the widget (only `metric` widgets draw), apply variable
+    /// defaults, set the time range and size, and choose periods (`periodOverride`, then the
+    /// resolution mode). `__FIRST` defaults are left unresolved (the widget keeps its own values).
+    public static func metricWidgetJSON(
+        dashboardBody: String, index: Int, start: EpochSeconds, end: EpochSeconds, mode: WidgetResolutionMode, width: Int, height: Int
+    ) throws(DashboardWidgetError) -> String {
+        guard case .object(let body)? = try? JSONParser.parse(dashboardBody) else {
+            throw DashboardWidgetError(500, "The stored dashboard body is not a JSON object")
+        }
+        guard case .array(let widgets)? = body["widgets"], index < widgets.count else {
+            throw DashboardWidgetError(404, "Widget \(index) not found: the dashboard has \(body["widgets"].flatMap { if case .array(let a) = $0 { a.count } else { nil } } ?? 0) widgets")
+        }
+        guard case .object(let widget) = widgets[index] else { throw DashboardWidgetError(400, "Widget \(index) is not an object") }
+        let type: String
+        if case .string(let t)? = widget["type"] { type = t } else { type = "" }
+        guard type == "metric" else {
+            throw DashboardWidgetError(400, "Widget \(index) is of type \"\(type)\"; only metric widgets can be drawn as images")
+        }
+        guard case .object(var props)? = widget["properties"] else { throw DashboardWidgetError(400, "Widget \(index) has no properties object") }
+
+        var patterns: [(String, String)] = []
+        if case .array(let vars)? = body["variables"] {
+            for v in vars {
+                guard case .object(let vo) = v, let def = vo["defaultValue"], let value = scalarText(def), value != "__FIRST" else { continue }
+                switch vo["type"] {
+                case .string("property")?:
+                    if case .string(let property)? = vo["property"] { props = replaceProperty(props, property: property, value: value) }
+                case .string("pattern")?:
+                    if case .string(let pattern)? = vo["pattern"] { patterns.append((pattern, value)) }
+                default: continue
+                }
+            }
+        }
+
+        var period: Int? = nil
+        let override: String
+        if case .string(let o)? = body["periodOverride"] { override = o } else { override = "auto" }
+        if override == "auto" {
+            period = AutoPeriod.forRange(end - start)
+            if mode == .high { period = AutoPeriod.finer(than: period ?? 60) }
+        } else if mode == .high {
+            let own: Int
+            if case .number(let p)? = props["period"] { own = Int(p) } else { own = 300 }
+            period = AutoPeriod.finer(than: own)
+        }
+        if let period {
+            props = setPeriods(props, period)
+        }
+        var members = props.members.filter { !["width", "height", "start", "end"].contains($0.key) }
+        members.append(("width", .number(Double(width))))
+        members.append(("height", .number(Double(height))))
+        members.append(("start", .string(ISO8601.format(start))))
+        members.append(("end", .string(ISO8601.format(end))))
+        var json = String(decoding: WireJSON.encode(wire(.object(JSONObject(members)))), as: UTF8.self)
+        for (pattern, value) in patterns {
+            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
+            var escaped = ""
+            WireJSON.quote(value, into: &escaped)
+            let inner = String(escaped.dropFirst().dropLast())
+            json = re.stringByReplacingMatches(
+                in: json, range: NSRange(json.startIndex..., in: json), withTemplate: NSRegularExpression.escapedTemplate(for: inner))
+        }
+        return json
+    }
+
+    static func scalarText(_ v: JSONValue) -> String? {
+        switch v {
+        case .string(let s): s
+        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
+        case .bool(let b): b ? "true" : "false"
+        default: nil
+        }
+    }
+
+    /// A property variable: a top-level property of that name, and every dimension of that
+    /// name written out in the metric rows, take the value. (A dimension a row inherits through
+    /// the `"..."` shorthand is not rewritten: it is not written in that row.)
+    static func replaceProperty(_ props: JSONObject, property: String, value: String) -> JSONObject {
+        var out: [JSONObject.Member] = []
+        for (key, v) in props {
+            if key == property, case .string = v {
+                out.append((key, .string(value)))
+            } else if key == "metrics", case .array(let rows) = v {
+                out.append((key, .array(rows.map { row in
+                    guard case .array(var items) = row else { return row }
+                    var k = 0
+                    while k + 1 < items.count {
+                        if case .string(let name) = items[k], name == property, case .string = items[k + 1] {
+                            items[k + 1] = .string(value)
+                            k += 2
+                        } else {
+                            k += 1
+                        }
+                    }
+                    return .array(items)
+                })))
+            } else {
+                out.append((key, v))
+            }
+        }
+        return JSONObject(out)
+    }
+
+    /// Sets the widget period and every row's own `period` to `period`.
+    static func setPeriods(_ props: JSONObject, _ period: Int) -> JSONObject {
+        var out: [JSONObject.Member] = props.members.filter { $0.key != "period" }
+        out.append(("period", .number(Double(period))))
+        out = out.map { member in
+            guard member.key == "metrics", case .array(let rows) = member.value else { return member }
+            return (member.key, .array(rows.map { row in
+                guard case .array(var items) = row, case .object(let opts)? = items.last, opts["period"] != nil else { return row }
+                items[items.count - 1] = .object(JSONObject(opts.members.map { $0.key == "period" ? ($0.key, .number(Double(period))) : $0 }))
+                return .array(items)
+            }))
+        }
+        return JSONObject(out)
+    }
+
+    /// A JSON value as a wire value (for writing).
+    static func wire(_ v: JSONValue) -> WireValue {
+        switch v {
+        case .number(let d) where d == d.rounded() && abs(d) < 1e15: .integer(Int64(d))
+        case .array(let items): .list(items.map(wire))
+        case .object(let o): .structure(o.members.map { WireMember($0.key, wire($0.value)) })
+        default: WireValue(json: v)
+        }
+    }
+}
+
+/// Validation of a PutDashboard body (api.md §7.5, §8).
+public enum DashboardBodyValidator {
+    public static let widgetTypes: Set<String> = ["metric", "text", "log", "alarm", "explorer", "custom"]
+    /// The dashboard limit on widgets.
+    public static let maxWidgets = 500
+
+    /// The problems of `body`, each with a JSON-pointer `DataPath`; empty when it is valid.
+    /// A metric widget's properties are checked as a MetricWidget (without `width`/`height`)
+    /// when it has at most 100 rows (the image API's own limit).
+    public static func validate(_ body: String) -> [DashboardValidationMessage] {
+        let json: JSONValue
+        do { json = try JSONParser.parse(body) } catch {
+            return [DashboardValidationMessage(dataPath: "", message: "The dashboard body is not valid JSON: \(error.description)")]
+        }
+        guard case .object(let root) = json else {
+            return [DashboardValidationMessage(dataPath: "", message: "The dashboard body must be a JSON object")]
+        }
+        guard case .array(let widgets)? = root["widgets"] else {
+            return [DashboardValidationMessage(dataPath: "/widgets", message: "Should have a \"widgets\" array")]
+        }
+        var out: [DashboardValidationMessage] = []
+        if widgets.count > maxWidgets {
+            out.append(DashboardValidationMessage(dataPath: "/widgets", message: "Should NOT have more than \(maxWidgets) items"))
+        }
+        for (k, w) in widgets.enumerated() {
+            let base = "/widgets/\(k)"
+            guard case .object(let widget) = w else {
+                out.append(DashboardValidationMessage(dataPath: base, message: "Should be an object"))
+                continue
+            }
+            guard case .string(let type)? = widget["type"], widgetTypes.contains(type) else {
+                out.append(DashboardValidationMessage(
+                    dataPath: "\(base)/type", message: "Should be one of: \(widgetTypes.sorted().joined(separator: ", "))"))
+                continue
+            }
+            for (key, range) in [("x", 0...23), ("y", 0...100_000), ("width", 1...24), ("height", 1...1000)] {
+                guard let v = widget[key] else { continue }
+                guard case .number(let n) = v, n == n.rounded(), range.contains(Int(exactly: n) ?? -1) else {
+                    out.append(DashboardValidationMessage(dataPath: "\(base)/\(key)", message: "Should be an integer in \(range.lowerBound)…\(range.upperBound)"))
+                    continue
+                }
+            }
+            guard case .object(let props)? = widget["properties"] else {
+                out.append(DashboardValidationMessage(dataPath: "\(base)/properties", message: "Should have a \"properties\" object"))
+                continue
+            }
+            guard type == "metric" else { continue }
+            let rows: Int
+            if case .array(let r)? = props["metrics"] { rows = r.count } else { rows = 0 }
+            if rows == 0, props["annotations"] != nil { continue }  // an alarm graph
+            guard rows <= WidgetLimits.maxRows else { continue }
+            let checked = JSONObject(props.members.filter { $0.key != "width" && $0.key != "height" })
+            let text = String(decoding: WireJSON.encode(DashboardWidgetJSON.wire(.object(checked))), as: UTF8.self)
+            do {
+                _ = try MetricWidget.parse(json: text)
+            } catch {
+                out.append(DashboardValidationMessage(dataPath: "\(base)/properties" + pointer(error.path), message: error.message))
+            }
+        }
+        return out
+    }
+
+    /// `metrics[2][1]` / `yAxis.left.min` → `/metrics/2/1` / `/yAxis/left/min`.
+    public static func pointer(_ path: String) -> String {
+        guard !path.isEmpty else { return "" }
+        var out = "/"
+        for c in path {
+            switch c {
+            case "[", ".": if out.last != "/" { out.append("/") }
+            case "]": continue
+            default: out.append(c)
+            }
+        }
+        return out.hasSuffix("/") ? String(out.dropLast()) : out
+    }
+}
