@@ -182,17 +182,9 @@ public struct InMemoryMetricStore: MetricDataSource, Sendable {
 
     /// The answer to one query of `request`.
     public func answer(_ query: MetricStatQuery, _ request: MetricDataRequest) -> MetricDataResult {
-        guard query.period > 0 else {
-            return MetricDataResult(id: query.id, status: .internalError, messages: ["invalid period \(query.period)"])
-        }
-        let full = BucketAlignment.grid(start: request.start, end: request.end, period: query.period, now: request.now)
-        let grid = full.keepingNewest(request.maxDatapoints)
-        var result = MetricDataResult(id: query.id)
-        if grid.count < full.count {
-            result.status = .partialData
-            result.messages = [Self.truncationMessage(total: full.count, kept: grid.count)]
-        }
-        guard grid.count > 0, let columns = metrics[query.metric] else { return result }
+        let begun = request.begin(query)
+        var result = begun.result
+        guard let grid = begun.grid, grid.count > 0, let columns = metrics[query.metric] else { return result }
 
         let subMinute = query.period < 60
         let unitFilter = query.unit

@@ -86,3 +86,22 @@ extension MetricDataSource {
     /// No catalogue: a source that cannot name its metrics finds nothing.
     public func listMetrics(_ query: MetricListQuery) throws -> [MetricIdentity] { [] }
 }
+
+extension MetricDataRequest {
+    /// Where every store starts answering `query`: the query's bucket grid (the newest
+    /// `maxDatapoints` buckets) and an empty result, already `PartialData` with the reason when
+    /// the grid was cut. A non-positive period has no grid; its result is an `InternalError`.
+    public func begin(_ query: MetricStatQuery) -> (grid: BucketGrid?, result: MetricDataResult) {
+        guard query.period > 0 else {
+            return (nil, MetricDataResult(id: query.id, status: .internalError, messages: ["invalid period \(query.period)"]))
+        }
+        let full = BucketAlignment.grid(start: start, end: end, period: query.period, now: now)
+        let grid = full.keepingNewest(maxDatapoints)
+        var result = MetricDataResult(id: query.id)
+        if grid.count < full.count {
+            result.status = .partialData
+            result.messages = [InMemoryMetricStore.truncationMessage(total: full.count, kept: grid.count)]
+        }
+        return (grid, result)
+    }
+}

@@ -29,17 +29,9 @@ extension SQLiteMetricStore {
     }
 
     func answer(_ query: MetricStatQuery, _ request: MetricDataRequest, _ db: Database) throws -> MetricDataResult {
-        guard query.period > 0 else {
-            return MetricDataResult(id: query.id, status: .internalError, messages: ["invalid period \(query.period)"])
-        }
-        let full = BucketAlignment.grid(start: request.start, end: request.end, period: query.period, now: request.now)
-        let grid = full.keepingNewest(request.maxDatapoints)
-        var result = MetricDataResult(id: query.id)
-        if grid.count < full.count {
-            result.status = .partialData
-            result.messages = [InMemoryMetricStore.truncationMessage(total: full.count, kept: grid.count)]
-        }
-        guard grid.count > 0, let id = try existingMetricID(query.metric, db) else { return result }
+        let begun = request.begin(query)
+        var result = begun.result
+        guard let grid = begun.grid, grid.count > 0, let id = try existingMetricID(query.metric, db) else { return result }
         var unitFilter: Int? = nil
         if let u = query.unit {
             guard let code = UnitCode.code(u) else { return result }
