@@ -99,7 +99,15 @@ let cases: [Case] = [
          points: { $0.series / 2 * $0.points }, noGaps: true),
 ]
 
-let shapes = [Shape(series: 100, points: 10_000), Shape(series: 10, points: 1_000_000)]
+/// `--series S --points N`: one custom shape instead of the two standard ones (for profiling
+/// per-evaluation overhead on small shapes).
+let customShape: Shape? = {
+    guard let s = arguments.firstIndex(of: "--series").flatMap({ $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }),
+          let p = arguments.firstIndex(of: "--points").flatMap({ $0 + 1 < arguments.count ? Int(arguments[$0 + 1]) : nil }),
+          s >= 2, p >= 1 else { return nil }
+    return Shape(series: s, points: p)
+}()
+let shapes = customShape.map { [$0] } ?? [Shape(series: 100, points: 10_000), Shape(series: 10, points: 1_000_000)]
 
 /// Inputs: values in [0, 100), about 10 % of points missing (none with `gaps: false`), on one
 /// 60-second grid.

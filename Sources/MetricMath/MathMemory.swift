@@ -20,11 +20,15 @@ enum MathMemory {
     static let maxPooledBytes = 256 << 20
     static let maxBlockBytes = 64 << 20
     static let hugePageBytes = 4 << 20
+    static let maxSizes = 32
 
     /// Guarded by `lock` (a heap-allocated mutex, so its address never moves).
     private final class Pool: @unchecked Sendable {
         let lock: UnsafeMutablePointer<pthread_mutex_t>
-        var free: [Int: [UnsafeMutableRawPointer]] = [:]
+        /// Freed blocks by size, at most `maxSizes` sizes (an evaluation uses a handful:
+        /// columns of one grid length), searched linearly — cheaper than hashing per call.
+        var sizes: [Int] = []
+        var free: [[UnsafeMutableRawPointer]] = []
         var bytes = 0
         init() {
             lock = .allocate(capacity: 1)
@@ -39,7 +43,7 @@ enum MathMemory {
         let size = Swift.max(bytes, 16)
         if size >= minPooledBytes {
             pthread_mutex_lock(pool.lock)
-            if let p = pool.free[size]?.popLast() {
+            if let k = pool.sizes.firstIndex(of: size), let p = pool.free[k].popLast() {
                 pool.bytes -= size
                 pthread_mutex_unlock(pool.lock)
                 return p
@@ -64,10 +68,25 @@ enum MathMemory {
         if size >= minPooledBytes && size <= maxBlockBytes {
             pthread_mutex_lock(pool.lock)
             if pool.bytes + size <= maxPooledBytes {
-                pool.free[size, default: []].append(p)
-                pool.bytes += size
-                pthread_mutex_unlock(pool.lock)
-                return
+                var k = pool.sizes.firstIndex(of: size)
+                if k == nil {
+                    // Forget sizes whose blocks are all in use, so the list stays short.
+                    if pool.sizes.count >= maxSizes, let spare = pool.free.firstIndex(where: \.isEmpty) {
+                        pool.sizes.remove(at: spare)
+                        pool.free.remove(at: spare)
+                    }
+                    if pool.sizes.count < maxSizes {
+                        pool.sizes.append(size)
+                        pool.free.append([])
+                        k = pool.sizes.count - 1
+                    }
+                }
+                if let k {
+                    pool.free[k].append(p)
+                    pool.bytes += size
+                    pthread_mutex_unlock(pool.lock)
+                    return
+                }
             }
             pthread_mutex_unlock(pool.lock)
         }

@@ -22,6 +22,15 @@ public struct MathProgram: Sendable {
     /// displayed range (up to 14 days, `MathInputs.history`) improves the band.
     public let anomalyHistoryRows: [String]
 
+    /// What every evaluation needs about the request's rows, worked out once here so an
+    /// evaluation allocates and hashes as little as possible (a 100-row widget is
+    /// re-evaluated on every render).
+    let metricRows: [MetricRowSlot]
+    /// Expression rows in request order: their row index and result register.
+    let resultRows: [(row: Int, register: Int)]
+    /// Expression row id → position in `MathResults.rows`.
+    let resultIndex: [String: Int]
+
     /// Checks and compiles `rows` (metric rows and expression rows, in request order).
     /// Throws the first error in row order; `diagnose(rows:)` lists all of them.
     public static func compile(rows: [MathRow]) throws(MathError) -> MathProgram {
@@ -80,12 +89,37 @@ public struct MathProgram: Sendable {
         insightsQueries = insights
         var seen: Set<String> = []
         anomalyHistoryRows = history.filter { seen.insert($0).inserted }
+        var metricRows: [MetricRowSlot] = []
+        var resultRows: [(row: Int, register: Int)] = []
+        var resultIndex: [String: Int] = [:]
+        var registerOfRow: [Int: Int] = [:]
+        for program in rowPrograms where registerOfRow[program.row] == nil { registerOfRow[program.row] = program.result }
+        for (i, row) in request.rows.enumerated() {
+            if case .metric(let period) = row.content {
+                metricRows.append(MetricRowSlot(row: i, id: row.id, period: period, origin: .metric(row: i, id: row.id)))
+                continue
+            }
+            resultIndex[row.id] = resultRows.count
+            resultRows.append((i, registerOfRow[i] ?? i))
+        }
+        self.metricRows = metricRows
+        self.resultRows = resultRows
+        self.resultIndex = resultIndex
     }
 
     /// Ids of the metric rows an expression row depends on, directly or through other rows.
     public func metricDependencies(ofRow id: String) -> [String] {
         guard let row = request.rows.first(where: { $0.id == id }) else { return [] }
         return row.metricDependencies.map { request.rows[$0].id }
+    }
+
+    /// A metric row, as every evaluation loads it.
+    struct MetricRowSlot: Sendable {
+        var row: Int
+        var id: String
+        /// The row's declared period (used when its data is missing).
+        var period: Int
+        var origin: MathSeriesOrigin
     }
 
     /// Ids of all rows (any kind) in request order.

@@ -15,11 +15,48 @@ enum EWOperand {
     case scalar(Double?)
     case column(Int)
     case op(Int)
+
+    func isOp(_ k: Int) -> Bool { if case .op(k) = self { return true } else { return false } }
 }
 
-/// What one op does for one member, decided once before the block loop.
+/// The operands of one op (IF has the most: three), stored inline so that planning a member
+/// allocates nothing per op.
+struct EWOperands {
+    private var first: EWOperand = .scalar(nil)
+    private var second: EWOperand = .scalar(nil)
+    private var third: EWOperand = .scalar(nil)
+    private(set) var count = 0
+
+    subscript(_ i: Int) -> EWOperand {
+        switch i {
+        case 0: return first
+        case 1: return second
+        default: return third
+        }
+    }
+
+    mutating func append(_ o: EWOperand) {
+        switch count {
+        case 0: first = o
+        case 1: second = o
+        default: third = o
+        }
+        count = Swift.min(count + 1, 3)
+    }
+
+    func contains(where predicate: (EWOperand) -> Bool) -> Bool {
+        (0..<count).contains { predicate(self[$0]) }
+    }
+
+    func allSatisfy(_ predicate: (EWOperand) -> Bool) -> Bool {
+        (0..<count).allSatisfy { predicate(self[$0]) }
+    }
+}
+
+/// What one op does for one member, decided once before the block loop. Plain data (no
+/// references), so copying a plan in the block loop costs no reference counting.
 struct EWPlan {
-    var operands: [EWOperand] = []
+    var operands = EWOperands()
     var mode: EWMaskMode = .computed
     /// Zero the values where the mask is 0 (the op maps 0 to a non-zero value).
     var applyMask = false
@@ -27,8 +64,9 @@ struct EWPlan {
     var sanitize = false
     var bound = 0.0
     var period = Int.max
-    var origin: MathSeriesOrigin = .computed
-    var label: String?
+    /// The group input whose origin and label the result carries (its first series operand,
+    /// followed through intermediate ops); -1: none (`.computed`, no label).
+    var originInput = -1
     var hasOrigin = false
     /// The values are computed by the next op in one fused loop (see `fuseInto`).
     var fusedIntoNext = false
@@ -36,12 +74,45 @@ struct EWPlan {
     var fusesPrevious = false
 }
 
+/// Working arrays of `runGroup`/`runMember`, reused by every group of one evaluation.
+///
+/// Why: each Swift array allocation also looks up its storage class's generic metadata; with
+/// five small arrays per group, a 50-row widget over short series spent more time there than
+/// in arithmetic. Taking an array out of here (`take`) and putting it back (`give`) keeps
+/// its capacity, so an evaluation allocates each of them once.
+struct EWScratch {
+    var scalars: [Double?] = []
+    var columns: [MathColumn?] = []
+    var plans: [EWPlan] = []
+    var producer: [Int] = []
+    var pointers: [(inV: DPtr?, inM: MPtr?, inMask: MPtr?)] = []
+
+    /// `slot`'s storage, emptied and then filled with `count` copies of `fill`.
+    static func take<T>(_ slot: inout [T], count: Int, fill: T) -> [T] {
+        var a: [T] = []
+        swap(&a, &slot)
+        a.removeAll(keepingCapacity: true)
+        a.append(contentsOf: repeatElement(fill, count: count))
+        return a
+    }
+
+    /// Returns `a`'s storage to `slot` for the next group (its elements are released now).
+    static func give<T>(_ a: inout [T], to slot: inout [T]) {
+        a.removeAll(keepingCapacity: true)
+        swap(&a, &slot)
+    }
+}
+
 extension MathRuntime {
     /// Runs a fused element-wise group (see `MathEWGroup`) for every member.
     mutating func runGroup(_ g: MathEWGroup) throws(MathRowFailure) -> MathRValue {
-        var scalars: [Double?] = Array(repeating: nil, count: g.inputs.count)
-        var series: [MathColumn?] = Array(repeating: nil, count: g.inputs.count)
-        var arrays: [[MathColumn]?] = Array(repeating: nil, count: g.inputs.count)
+        var scalars = EWScratch.take(&scratch.scalars, count: g.inputs.count, fill: nil)
+        var series = EWScratch.take(&scratch.columns, count: g.inputs.count, fill: nil)
+        defer {
+            EWScratch.give(&scalars, to: &scratch.scalars)
+            EWScratch.give(&series, to: &scratch.columns)
+        }
+        var arrays: [[MathColumn]?] = g.isArray ? Array(repeating: nil, count: g.inputs.count) : []
         var memberCount: Int?
         for (i, r) in g.inputs.enumerated() {
             switch try value(r) {
@@ -74,12 +145,20 @@ extension MathRuntime {
 
     /// Plans and runs the group's ops for one member.
     private mutating func runMember(_ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?]) -> MathColumn {
-        let plans = plan(g, scalars: scalars, columns: columns)
+        var plans = EWScratch.take(&scratch.plans, count: 0, fill: EWPlan())
+        var producer = EWScratch.take(&scratch.producer, count: g.tempCount, fill: 0)
+        defer {
+            EWScratch.give(&plans, to: &scratch.plans)
+            EWScratch.give(&producer, to: &scratch.producer)
+        }
+        plan(g, scalars: scalars, columns: columns, into: &plans, producer: &producer)
         let root = plans[plans.count - 1]
         let period = root.period == Int.max ? context.defaultPeriod : root.period
+        let source = root.originInput >= 0 ? columns[root.originInput] : nil
+        let origin = source?.origin ?? .computed, label = source?.label
         if root.mode == .empty || n == 0 {
-            var c = MathColumn.empty(n, period: period, origin: root.origin)
-            c.label = root.label
+            var c = MathColumn.empty(n, period: period, origin: origin)
+            c.label = label
             return c
         }
         let outValues = MathBuffer<Double>(uninitialized: n)
@@ -97,16 +176,24 @@ extension MathRuntime {
         let block = g.ops.count == 1 ? n : 2048
         let width = Swift.min(block, n)
         let scratchCount = needsScratch ? Swift.max(1, g.tempCount) * width : 0
-        let scratchV = MathBuffer<Double>(uninitialized: scratchCount)
-        let scratchM = MathBuffer<UInt8>(uninitialized: scratchCount)
+        let (scratchV, scratchM) = scratchCount > 0
+            ? (MathBuffer<Double>(uninitialized: scratchCount), MathBuffer<UInt8>(uninitialized: scratchCount))
+            : noScratch()
         let (zerosV, zerosM, onesM) = blockConstants(width)
         // Column base pointers, read once: the block loop must not copy (retain/release) the
         // columns for every operand of every block.
-        let inV: [DPtr?] = columns.map { $0.map { DPtr($0.values.base) } }
-        let inM: [MPtr?] = columns.map { c in c.flatMap { $0.dense ? nil : MPtr($0.mask.base) } }
-        let inMask: [MPtr?] = columns.map { $0.map { MPtr($0.mask.base) } }
+        // `inM` is nil for a dense column (no mask work); `inMask` is its mask regardless.
+        var pointers = EWScratch.take(&scratch.pointers, count: 0, fill: (nil, nil, nil))
+        defer { EWScratch.give(&pointers, to: &scratch.pointers) }
+        for c in columns {
+            if let c {
+                pointers.append((DPtr(c.values.base), c.dense ? nil : MPtr(c.mask.base), MPtr(c.mask.base)))
+            } else {
+                pointers.append((nil, nil, nil))
+            }
+        }
 
-        func columnMask(_ i: Int) -> MPtr { inMask[i]! }
+        func columnMask(_ i: Int) -> MPtr { pointers[i].inMask! }
         var lo = 0
         while lo < n {
             let len = Swift.min(block, n - lo)
@@ -127,7 +214,7 @@ extension MathRuntime {
                     switch o {
                     case .scalar(let s): return (nil, nil, s ?? 0)
                     case .column(let i):
-                        return (inV[i]! + lo, inM[i].map { $0 + lo } ?? MPtr(onesM.base), 0)
+                        return (pointers[i].inV! + lo, pointers[i].inM.map { $0 + lo } ?? MPtr(onesM.base), 0)
                     case .op(let q):
                         let pq = plans[q], slot = g.ops[q].out
                         let values = pq.mode == .empty ? DPtr(zerosV.base) : DPtr(scratchV.base + slot * width)
@@ -149,7 +236,7 @@ extension MathRuntime {
                         let q = plans[k - 1]
                         let (iav, _, isa) = vec(q.operands[0])
                         let (ibv, _, isb) = vec(q.operands[1])
-                        let innerLeft: Bool = { if case .op(k - 1) = p.operands[0] { return true } else { return false } }()
+                        let innerLeft = p.operands[0].isOp(k - 1)
                         let (ov, so) = innerLeft ? (bv, sb) : (av, sa)
                         _ = MathKernels.fusedPair(outer: bop, inner: inner, iav, isa, ibv, isb, ov, so,
                                                   innerLeft: innerLeft, outV, len)
@@ -195,7 +282,16 @@ extension MathRuntime {
             lo += len
         }
         return MathColumn(values: outValues, mask: outMask, dense: root.mode == .dense, bound: root.bound,
-                          period: period, origin: root.origin, label: root.label)
+                          period: period, origin: origin, label: label)
+    }
+
+    /// Zero-length scratch for groups whose intermediates are all computed inline (never
+    /// written; shared by every group of the evaluation).
+    private mutating func noScratch() -> (MathBuffer<Double>, MathBuffer<UInt8>) {
+        if let s = noScratchCache { return s }
+        let s = (MathBuffer<Double>(uninitialized: 0), MathBuffer<UInt8>(uninitialized: 0))
+        noScratchCache = s
+        return s
     }
 
     /// Zero values, zero mask and all-ones mask blocks of at least `width` slots (read-only,
@@ -210,10 +306,10 @@ extension MathRuntime {
 
     /// Decides, per op, mask handling, the NaN/Inf check and bounds from the actual operands
     /// (their density, scalar values and magnitude bounds).
-    private func plan(_ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?]) -> [EWPlan] {
-        var plans: [EWPlan] = []
-        plans.reserveCapacity(g.ops.count)
-        var producer = [Int](repeating: 0, count: g.tempCount)  // temp slot → op index currently holding it
+    /// `producer` maps a temp slot to the op currently holding it (`tempCount` zeros on entry).
+    private func plan(
+        _ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?], into plans: inout [EWPlan], producer: inout [Int]
+    ) {
         for (k, op) in g.ops.enumerated() {
             var p = EWPlan()
             for a in op.args {
@@ -237,15 +333,15 @@ extension MathRuntime {
                 case .op(let q): return plans[q].bound
                 }
             }
-            for o in p.operands {
+            for j in 0..<p.operands.count {
+                let o = p.operands[j]
                 switch o {
                 case .column(let i):
-                    let c = columns[i]!
-                    p.period = Swift.min(p.period, c.period)
-                    if !p.hasOrigin { p.origin = c.origin; p.label = c.label; p.hasOrigin = true }
+                    p.period = Swift.min(p.period, columns[i]!.period)
+                    if !p.hasOrigin { p.originInput = i; p.hasOrigin = true }
                 case .op(let q):
                     p.period = Swift.min(p.period, plans[q].period)
-                    if !p.hasOrigin { p.origin = plans[q].origin; p.label = plans[q].label; p.hasOrigin = true }
+                    if !p.hasOrigin { p.originInput = plans[q].originInput; p.hasOrigin = true }
                 case .scalar: break
                 }
             }
@@ -316,7 +412,6 @@ extension MathRuntime {
             plans.append(p)
             fuseWithPrevious(g, &plans, k)
         }
-        return plans
     }
 
     /// Marks `ops[k-1] → ops[k]` for one fused loop when both are `+ - *`, the first feeds
@@ -328,8 +423,8 @@ extension MathRuntime {
         guard arithmetic(outer), arithmetic(inner) else { return }
         let q = plans[k - 1], p = plans[k]
         guard !q.applyMask, !q.sanitize, q.mode != .empty, p.mode != .empty, !q.fusesPrevious else { return }
-        let feeds = p.operands.contains { if case .op(k - 1) = $0 { return true } else { return false } }
-        let both = p.operands.allSatisfy { if case .op(k - 1) = $0 { return true } else { return false } }
+        let feeds = p.operands.contains { $0.isOp(k - 1) }
+        let both = p.operands.allSatisfy { $0.isOp(k - 1) }
         guard feeds, !both else { return }
         plans[k - 1].fusedIntoNext = true
         plans[k].fusesPrevious = true

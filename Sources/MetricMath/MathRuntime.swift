@@ -27,6 +27,8 @@ struct MathRuntime {
     var gridMasks: [Int: MathBuffer<UInt8>?] = [:]
     var onesStorage: MathBuffer<UInt8>?
     var blockConstantsCache: (MathBuffer<Double>, MathBuffer<UInt8>, MathBuffer<UInt8>)?
+    var noScratchCache: (MathBuffer<Double>, MathBuffer<UInt8>)?
+    var scratch = EWScratch()
     var searchColumns: [Int: [MathColumn]] = [:]
     var searchTruncated: Set<Int> = []
 
@@ -49,7 +51,7 @@ struct MathRuntime {
 
     mutating func run() -> MathResults {
         let rows = program.request.rows
-        var status: [Int: (DataStatus, String?)] = [:]
+        var status = [(DataStatus, String?)?](repeating: nil, count: rows.count)
         do {
             try prepare()
         } catch {
@@ -84,11 +86,9 @@ struct MathRuntime {
             }
         }
         var out: [MathRowResult] = []
-        var index: [String: Int] = [:]
-        for (i, row) in rows.enumerated() {
-            if case .metric = row.content { continue }
+        out.reserveCapacity(program.resultRows.count)
+        for (i, resultReg) in program.resultRows {
             let (st, message) = status[i] ?? (.internalError, "not evaluated")
-            let resultReg = program.rowPrograms.first { $0.row == i }?.result ?? i
             var value: MathValue?
             if st != .internalError {
                 switch regs[resultReg] {
@@ -97,10 +97,9 @@ struct MathRuntime {
                 default: break
                 }
             }
-            index[row.id] = out.count
-            out.append(MathRowResult(id: row.id, status: st, message: message, value: value))
+            out.append(MathRowResult(id: rows[i].id, status: st, message: message, value: value))
         }
-        return MathResults(rows: out, index: index)
+        return MathResults(rows: out, index: program.resultIndex)
     }
 
     private func results(failAll message: String) -> MathResults {
@@ -124,13 +123,10 @@ struct MathRuntime {
     }
 
     private func metricSources() -> [(row: Int, source: Source)] {
-        var out: [(Int, Source)] = []
-        for (i, row) in program.request.rows.enumerated() {
-            guard case .metric(let period) = row.content else { continue }
-            let input = inputs.metrics[row.id]
-            out.append((i, Source(input: input, period: input?.period ?? period, origin: .metric(row: i, id: row.id))))
+        program.metricRows.map { slot in
+            let input = inputs.metrics[slot.id]
+            return (slot.row, Source(input: input, period: input?.period ?? slot.period, origin: slot.origin))
         }
-        return out
     }
 
     private func insightsSources(_ row: Int) -> [Source] {
@@ -165,28 +161,32 @@ struct MathRuntime {
         let insightRows = program.request.rows.indices.filter {
             if case .insights = program.request.rows[$0].content { return true } else { return false }
         }
-        var all: [Source] = metrics.map(\.source)
-        for call in program.searchCalls { all += searches[call.index] ?? [] }
-        for r in insightRows { all += insightsSources(r) }
-
+        let insights = insightRows.map { insightsSources($0) }
+        // One pass over every source: the grid's inputs and, when a function needs the
+        // bucket grids, their periods.
+        var gridInputs: [MathSeriesInput] = []
+        gridInputs.reserveCapacity(metrics.count)
         var periods: Set<Int> = []
+        func add(_ s: Source) {
+            if program.usesGrid && s.period > 0 { periods.insert(s.period) }
+            if let input = s.input { gridInputs.append(input) }
+        }
+        for m in metrics { add(m.source) }
+        for call in program.searchCalls { for s in searches[call.index] ?? [] { add(s) } }
+        for sources in insights { for s in sources { add(s) } }
         if program.usesGrid {
-            for s in all where s.period > 0 { periods.insert(s.period) }
             periods.formUnion(program.staticGridPeriods)
             // The default period also labels empty results (FIRST of an empty array, a
             // reduction of no members), which FILL/TIME_SERIES may then fill.
             periods.insert(context.defaultPeriod)
         }
-        grid = try MathRuntime.buildGrid(all.compactMap(\.input), periods.sorted().map { context.grid($0) })
+        grid = try MathRuntime.buildGrid(gridInputs, periods.sorted().map { context.grid($0) })
+        gridInputs = []
         for (row, s) in metrics { regs[row] = .series(load(s)) }
         for call in program.searchCalls {
             searchColumns[call.index] = (searches[call.index] ?? []).map { load($0) }
         }
-        for r in insightRows { regs[r] = .array(insightsColumns(r)) }
-    }
-
-    private func insightsColumns(_ row: Int) -> [MathColumn] {
-        insightsSources(row).map { load($0) }
+        for (r, sources) in zip(insightRows, insights) { regs[r] = .array(sources.map { load($0) }) }
     }
 
     /// The union of the inputs' timestamps and the requested bucket grids (metric-math.md
