@@ -163,7 +163,8 @@ for (shapeIndex, shape) in shapes.enumerated() where anyCase && (onlyShape == ni
         }
         let mpts = Double(c.points(shape)) / seconds / 1e6
         results.append((c.name, shape.name, mpts))
-        print(pad(c.name, 34) + pad(shape.name, 16) + lpad(fmt(mpts, 0), 10))
+        print(pad(c.name, 34) + pad(shape.name, 16) + lpad(fmt(mpts, 0), 10)
+              + (customShape == nil ? "" : lpad(fmt(seconds * 1e6, 1), 10) + " µs/evaluation"))
     }
 }
 

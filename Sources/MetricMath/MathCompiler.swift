@@ -79,6 +79,11 @@ struct MathRowProgram: Sendable {
     var result: Int
     /// Registers no later instruction reads, freed after instruction `i`.
     var release: [[Int]]
+    /// Facts about the row every evaluation checks, copied here once (`MathProgram.init`) so
+    /// the evaluation loop never copies the checked row (its AST) itself.
+    var rowDependencies: [Int] = []
+    var searchCallIndices: [Int] = []
+    var ownsResult = false
 }
 
 /// Turns checked rows into register instructions (metric-math.md is the semantics; this is

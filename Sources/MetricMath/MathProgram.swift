@@ -51,7 +51,15 @@ public struct MathProgram: Sendable {
     init(_ request: CheckedRequest) {
         self.request = request
         let compiler = MathCompiler(request: request)
-        rowPrograms = request.order.map { compiler.compileRow($0) }
+        rowPrograms = request.order.map { row in
+            var program = compiler.compileRow(row)
+            program.rowDependencies = request.rows[row].rowDependencies
+            program.searchCallIndices = program.instructions.compactMap { ins in
+                if case .search(let i) = ins.op { return i } else { return nil }
+            }
+            program.ownsResult = program.instructions.contains { $0.dst == program.result }
+            return program
+        }
         registerCount = compiler.registerCount
         searchCalls = request.searchCalls.sorted { $0.index < $1.index }
         var insights: [MathInsightsQuery] = []

@@ -58,15 +58,10 @@ struct MathRuntime {
             return results(failAll: error.message)
         }
         for rp in program.rowPrograms {
-            let row = rows[rp.row]
-            var partial = rp.instructions.contains { ins in
-                if case .search(let i) = ins.op { return searchTruncated.contains(i) }
-                return false
-            }
-            partial = partial || row.rowDependencies.contains { status[$0]?.0 == .partialData }
-            let ownsResult = rp.instructions.contains { $0.dst == rp.result }
+            var partial = rp.searchCallIndices.contains { searchTruncated.contains($0) }
+            partial = partial || rp.rowDependencies.contains { status[$0]?.0 == .partialData }
             do throws(MathRowFailure) {
-                if let failed = row.rowDependencies.first(where: { status[$0]?.0 == .internalError }) {
+                if let failed = rp.rowDependencies.first(where: { status[$0]?.0 == .internalError }) {
                     throw MathRowFailure(message: "It uses \(rows[failed].id), which could not be evaluated")
                 }
                 for (k, ins) in rp.instructions.enumerated() {
@@ -81,7 +76,7 @@ struct MathRuntime {
                     : (.complete, nil)
             } catch {
                 status[rp.row] = (.internalError, error.message)
-                if ownsResult { regs[rp.result] = .failed(row.id) }
+                if rp.ownsResult { regs[rp.result] = .failed(rows[rp.row].id) }
                 for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { regs[ins.dst] = .none }
             }
         }
