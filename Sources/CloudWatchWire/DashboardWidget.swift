@@ -64,9 +64,10 @@ public struct DashboardWidgetRequest: Sendable, Equatable {
     }
 
     /// The MetricWidget JSON for the requested widget of `dashboardBody` (api.md §8.4).
-    public func widgetJSON(dashboardBody: String) throws(DashboardWidgetError) -> String {
+    public func widgetJSON(dashboardBody: String, variableValues: [String: String] = [:]) throws(DashboardWidgetError) -> String {
         try DashboardWidgetJSON.metricWidgetJSON(
-            dashboardBody: dashboardBody, index: widgetIndex, start: start, end: end, mode: mode, width: width, height: height)
+            dashboardBody: dashboardBody, index: widgetIndex, start: start, end: end, mode: mode, width: width, height: height,
+            variableValues: variableValues)
     }
 }
 
@@ -74,9 +75,12 @@ public struct DashboardWidgetRequest: Sendable, Equatable {
 public enum DashboardWidgetJSON {
     /// Steps of api.md §8.4: select the widget (only `metric` widgets draw), apply variable
     /// defaults, set the time range and size, and choose periods (`periodOverride`, then the
-    /// resolution mode). `__FIRST` defaults are left unresolved (the widget keeps its own values).
+    /// resolution mode). Variables (`DashboardVariable`) take their value from `variableValues`
+    /// (the caller resolves `__FIRST` with `VariableSearch`), else their default; an unresolved
+    /// `__FIRST` leaves the widget as written.
     public static func metricWidgetJSON(
-        dashboardBody: String, index: Int, start: EpochSeconds, end: EpochSeconds, mode: WidgetResolutionMode, width: Int, height: Int
+        dashboardBody: String, index: Int, start: EpochSeconds, end: EpochSeconds, mode: WidgetResolutionMode, width: Int, height: Int,
+        variableValues: [String: String] = [:]
     ) throws(DashboardWidgetError) -> String {
         guard case .object(let body)? = try? JSONParser.parse(dashboardBody) else {
             throw DashboardWidgetError(500, "The stored dashboard body is not a JSON object")
@@ -92,17 +96,12 @@ public enum DashboardWidgetJSON {
         }
         guard case .object(var props)? = widget["properties"] else { throw DashboardWidgetError(400, "Widget \(index) has no properties object") }
 
-        var patterns: [(String, String)] = []
-        if case .array(let vars)? = body["variables"] {
-            for v in vars {
-                guard case .object(let vo) = v, let def = vo["defaultValue"], let value = scalarText(def), value != "__FIRST" else { continue }
-                switch vo["type"] {
-                case .string("property")?:
-                    if case .string(let property)? = vo["property"] { props = replaceProperty(props, property: property, value: value) }
-                case .string("pattern")?:
-                    if case .string(let pattern)? = vo["pattern"] { patterns.append((pattern, value)) }
-                default: continue
-                }
+        if case .array(let items)? = body["variables"] {
+            do {
+                let variables = try DashboardVariable.parseAll(items)
+                props = try DashboardVariable.apply(variables, chosen: variableValues, to: props, path: "widgets[\(index)].properties")
+            } catch {
+                throw DashboardWidgetError(400, error.description)
             }
         }
 
@@ -125,54 +124,8 @@ public enum DashboardWidgetJSON {
         members.append(("height", .number(Double(height))))
         members.append(("start", .string(ISO8601.format(start))))
         members.append(("end", .string(ISO8601.format(end))))
-        var json = String(decoding: WireJSON.encode(wire(.object(JSONObject(members)))), as: UTF8.self)
-        for (pattern, value) in patterns {
-            guard let re = try? NSRegularExpression(pattern: pattern) else { continue }
-            var escaped = ""
-            WireJSON.quote(value, into: &escaped)
-            let inner = String(escaped.dropFirst().dropLast())
-            json = re.stringByReplacingMatches(
-                in: json, range: NSRange(json.startIndex..., in: json), withTemplate: NSRegularExpression.escapedTemplate(for: inner))
-        }
+        let json = String(decoding: WireJSON.encode(wire(.object(JSONObject(members)))), as: UTF8.self)
         return json
-    }
-
-    static func scalarText(_ v: JSONValue) -> String? {
-        switch v {
-        case .string(let s): s
-        case .number(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : "\(d)"
-        case .bool(let b): b ? "true" : "false"
-        default: nil
-        }
-    }
-
-    /// A property variable: a top-level property of that name, and every dimension of that
-    /// name written out in the metric rows, take the value. (A dimension a row inherits through
-    /// the `"..."` shorthand is not rewritten: it is not written in that row.)
-    static func replaceProperty(_ props: JSONObject, property: String, value: String) -> JSONObject {
-        var out: [JSONObject.Member] = []
-        for (key, v) in props {
-            if key == property, case .string = v {
-                out.append((key, .string(value)))
-            } else if key == "metrics", case .array(let rows) = v {
-                out.append((key, .array(rows.map { row in
-                    guard case .array(var items) = row else { return row }
-                    var k = 0
-                    while k + 1 < items.count {
-                        if case .string(let name) = items[k], name == property, case .string = items[k + 1] {
-                            items[k + 1] = .string(value)
-                            k += 2
-                        } else {
-                            k += 1
-                        }
-                    }
-                    return .array(items)
-                })))
-            } else {
-                out.append((key, v))
-            }
-        }
-        return JSONObject(out)
     }
 
     /// Sets the widget period and every row's own `period` to `period`.
@@ -258,6 +211,15 @@ public enum DashboardBodyValidator {
                 _ = try MetricWidget.parse(json: text)
             } catch {
                 out.append(DashboardValidationMessage(dataPath: "\(base)/properties" + pointer(error.path), message: error.message))
+            }
+        }
+        if let variables = root["variables"] {
+            guard case .array(let items) = variables else {
+                out.append(DashboardValidationMessage(dataPath: "/variables", message: "Should be an array"))
+                return out
+            }
+            do { _ = try DashboardVariable.parseAll(items) } catch {
+                out.append(DashboardValidationMessage(dataPath: pointer(error.path), message: error.message))
             }
         }
         return out

@@ -1,5 +1,6 @@
 import ChartLayout
 import ChartRaster
+import MetricQuery
 
 /// Options for rendering a dashboard body.
 public struct DashboardRenderOptions: Sendable {
@@ -10,14 +11,18 @@ public struct DashboardRenderOptions: Sendable {
     public var widgetHeight: Int
     /// Width of a composed dashboard in pixels (the 24 grid columns share it).
     public var composeWidth: Double
+    /// Values chosen for the dashboard's variables, by variable id (what a viewer picks in
+    /// the dashboard); variables not named here use their `defaultValue`.
+    public var variableValues: [String: String]
 
     /// Default and largest `composeWidth`.
     public static let defaultComposeWidth = DashboardLayout.defaultWidth
     public static let maxComposeWidth = Double(Rasterizer.maxComposedDimension)
 
     public init(output: RenderOptions, widgetWidth: Int = 800, widgetHeight: Int = 600,
-                composeWidth: Double = DashboardLayout.defaultWidth) {
+                composeWidth: Double = DashboardLayout.defaultWidth, variableValues: [String: String] = [:]) {
         self.output = output; self.widgetWidth = widgetWidth; self.widgetHeight = widgetHeight; self.composeWidth = composeWidth
+        self.variableValues = variableValues
     }
 }
 
@@ -49,13 +54,24 @@ extension Renderer {
     public func renderDashboardWidget(
         _ body: DashboardBody, index: Int, data: some MetricDataSource, options: DashboardRenderOptions
     ) throws(GraphshotError) -> RenderResult {
+        let variables = try resolveVariables(body, data: data, options: options)
+        var result = try renderDashboardWidget(body, index: index, data: data, options: options, variableValues: variables.values)
+        result.warnings = variables.warnings.map(\.warning) + result.warnings
+        return result
+    }
+
+    private func renderDashboardWidget(
+        _ body: DashboardBody, index: Int, data: some MetricDataSource, options: DashboardRenderOptions,
+        variableValues: [String: String]
+    ) throws(GraphshotError) -> RenderResult {
         guard body.widgets.indices.contains(index) else {
             throw .invalidWidget(WidgetError(.invalidValue, path: "widgets", "there is no widget \(index) (the dashboard has \(body.widgets.count))"))
         }
         let widget: MetricWidget
         do {
             widget = try body.widgets[index].metricWidget(
-                in: body, width: options.widgetWidth, height: options.widgetHeight, now: options.output.now)
+                in: body, width: options.widgetWidth, height: options.widgetHeight, now: options.output.now,
+                variableValues: variableValues)
         } catch { throw .invalidWidget(error) }
         return try render(widget: widget, data: data, options: options.output)
     }
@@ -66,13 +82,15 @@ extension Renderer {
         _ body: DashboardBody, data: some MetricDataSource, options: DashboardRenderOptions
     ) throws(GraphshotError) -> (images: [DashboardWidgetImage], warnings: [DashboardWarning]) {
         var images: [DashboardWidgetImage] = []
-        var warnings = dashboardWarnings(body)
+        let variables = try resolveVariables(body, data: data, options: options)
+        var warnings = variables.warnings
         for widget in body.widgets {
             guard widget.type == .metric else {
                 warnings.append(DashboardWarning(widget: widget.path, warning: notRendered(widget, alone: true)))
                 continue
             }
-            let result = try renderDashboardWidget(body, index: widget.index, data: data, options: options)
+            let result = try renderDashboardWidget(
+                body, index: widget.index, data: data, options: options, variableValues: variables.values)
             images.append(DashboardWidgetImage(widget: widget, result: result))
             warnings += result.warnings.map { DashboardWarning(widget: widget.path, warning: $0) }
         }
@@ -85,7 +103,8 @@ extension Renderer {
     public func composeDashboard(
         _ body: DashboardBody, data: some MetricDataSource, options: DashboardRenderOptions
     ) throws(GraphshotError) -> DashboardComposition {
-        var warnings = dashboardWarnings(body)
+        let variables = try resolveVariables(body, data: data, options: options)
+        var warnings = variables.warnings
         var tiles: [DashboardTile] = []
         for widget in body.widgets {
             switch widget.type {
@@ -96,7 +115,8 @@ extension Renderer {
                 let height = min(limits.upperBound, max(limits.lowerBound, Int(rect.height)))
                 let metric: MetricWidget
                 do {
-                    metric = try widget.metricWidget(in: body, width: width, height: height, now: options.output.now)
+                    metric = try widget.metricWidget(
+                        in: body, width: width, height: height, now: options.output.now, variableValues: variables.values)
                 } catch { throw .invalidWidget(error) }
                 let laidOut = try scene(widget: metric, data: data, options: options.output)
                 tiles.append(DashboardTile(grid: widget.grid, content: .chart(laidOut.scene), path: widget.path))
@@ -130,10 +150,41 @@ extension Renderer {
                 + (alone ? "is skipped: only metric widgets are rendered on their own" : "is drawn as a placeholder"))
     }
 
-    private func dashboardWarnings(_ body: DashboardBody) -> [DashboardWarning] {
-        guard body.variableCount > 0 else { return [] }
-        return [DashboardWarning(widget: nil, warning: RenderWarning(
-            code: "variablesIgnored",
-            message: "the dashboard has \(body.variableCount) variables; Graphshot draws widgets as written, without applying them"))]
+    /// The value of every variable that is chosen in `options` or defaults to `__FIRST`
+    /// (run through the catalogue, `VariableSearch`); a `__FIRST` search with no result gets
+    /// the warning `variableUnresolved` and leaves the widgets as written (api.md §8.4).
+    /// Choosing a variable the dashboard does not have is an error.
+    private func resolveVariables(
+        _ body: DashboardBody, data: some MetricDataSource, options: DashboardRenderOptions
+    ) throws(GraphshotError) -> (values: [String: String], warnings: [DashboardWarning]) {
+        let ids = body.variables.map(\.id)
+        if let unknown = options.variableValues.keys.sorted().first(where: { !ids.contains($0) }) {
+            let known = ids.isEmpty ? "it has none" : "its variables are " + ids.joined(separator: ", ")
+            throw .invalidWidget(WidgetError(.invalidValue, path: "variables", "the dashboard has no variable \(JSONWriter.quoted(unknown)) (\(known))"))
+        }
+        var values = options.variableValues
+        var warnings: [DashboardWarning] = []
+        for variable in body.variables where values[variable.id] == nil && variable.defaultsToFirstSearchResult {
+            guard let search = variable.search, let dimension = variable.populateFrom else { continue }
+            let found: [String]
+            do {
+                found = try VariableSearch.values(search: search, populateFrom: dimension, source: data, now: options.output.now)
+            } catch {
+                switch error {
+                case .invalidExpression(_, let message):
+                    throw .invalidWidget(WidgetError(.invalidValue, path: variable.path + ".search", message))
+                case .dataSource(let message):
+                    throw .dataSource(message)
+                }
+            }
+            if let first = found.first {
+                values[variable.id] = first
+            } else {
+                warnings.append(DashboardWarning(widget: nil, warning: RenderWarning(
+                    code: "variableUnresolved",
+                    message: "\(variable.path) (\(variable.id)): its search finds no \(dimension) value, so __FIRST is not applied")))
+            }
+        }
+        return (values, warnings)
     }
 }

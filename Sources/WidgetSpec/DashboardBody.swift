@@ -12,13 +12,13 @@ public struct DashboardBody: Sendable, Equatable {
     public var start: TimeBound?
     public var end: TimeBound?
     public var periodOverride: PeriodOverride
-    /// Number of entries in `variables` (not applied yet; see `DashboardWidget.metricWidget`).
-    public var variableCount: Int
+    /// The dashboard's `variables` (api.md §8.3), applied to every metric widget drawn.
+    public var variables: [DashboardVariable]
 
     public init(widgets: [DashboardWidget], start: TimeBound? = nil, end: TimeBound? = nil,
-                periodOverride: PeriodOverride = .auto, variableCount: Int = 0) {
+                periodOverride: PeriodOverride = .auto, variables: [DashboardVariable] = []) {
         self.widgets = widgets; self.start = start; self.end = end
-        self.periodOverride = periodOverride; self.variableCount = variableCount
+        self.periodOverride = periodOverride; self.variables = variables
     }
 }
 
@@ -97,12 +97,18 @@ public struct DashboardWidget: Sendable, Equatable {
     ///   900, 3600, 21600 and 86400 seconds that is at least `(end − start) / 1440` (86400
     ///   when none is); with `inherit`, rows keep their periods.
     ///
-    /// Dashboard `variables` are not applied (decision: the widget is drawn as written).
-    public func metricWidget(in dashboard: DashboardBody, width: Int, height: Int, now: EpochSeconds) throws(WidgetError) -> MetricWidget {
+    /// - variables: each dashboard variable is written into the properties first (see
+    ///   `DashboardVariable.apply`), with the value `variableValues` gives for its id, else its
+    ///   default.
+    public func metricWidget(
+        in dashboard: DashboardBody, width: Int, height: Int, now: EpochSeconds, variableValues: [String: String] = [:]
+    ) throws(WidgetError) -> MetricWidget {
         guard type == .metric else {
             throw WidgetError(.invalidValue, path: JSONPath.key(path, "type"), "only metric widgets are graphs; this one is \(JSONValue.quote(type.description))")
         }
         let propertiesPath = JSONPath.key(path, "properties")
+        let properties = try DashboardVariable.apply(
+            dashboard.variables, chosen: variableValues, to: self.properties, path: propertiesPath)
         var widget = try MetricWidget.parse(dashboardProperties: properties, path: propertiesPath, width: width, height: height)
         if properties["start"] == nil || properties["start"] == .null, let start = dashboard.start { widget.start = start }
         if properties["end"] == nil || properties["end"] == .null, let end = dashboard.end { widget.end = end }
@@ -172,7 +178,7 @@ extension DashboardBody {
             end = try TimeBound.parse(text, path: "end")
         }
         let periodOverride = try body.choice("periodOverride", ["auto": PeriodOverride.auto, "inherit": .inherit], noun: "period override") ?? .auto
-        let variableCount = try body.array("variables")?.count ?? 0
+        let variables = try DashboardVariable.parseAll(body.array("variables") ?? [])
 
         var widgets: [DashboardWidget] = []
         var explicit: [GridRect?] = []
@@ -240,6 +246,6 @@ extension DashboardBody {
                 }
             }
         }
-        return DashboardBody(widgets: widgets, start: start, end: end, periodOverride: periodOverride, variableCount: variableCount)
+        return DashboardBody(widgets: widgets, start: start, end: end, periodOverride: periodOverride, variables: variables)
     }
 }

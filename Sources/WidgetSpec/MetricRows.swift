@@ -12,7 +12,7 @@ struct MetricRowsParser {
 
     /// The expanded positional list (namespace, name, dimension names and values) of the
     /// most recent metric row. Expression rows do not change it (§3.2 [?] decision).
-    private var prev: [String]?
+    fileprivate(set) var prev: [String]?
 
     init(widgetStat: Statistic, widgetPeriod: Int) {
         self.widgetStat = widgetStat
@@ -185,12 +185,35 @@ struct MetricRowsParser {
         return (.metric(spec), explicitId)
     }
 
+    /// The metric rows of `rows` with the `"..."`/`"."` shorthand written out (positional
+    /// elements as strings, options objects kept); expression rows and rows that do not parse
+    /// are left as they are (parsing reports them later).
+    static func writtenOut(_ rows: [JSONValue]) -> [JSONValue] {
+        var parser = MetricRowsParser(widgetStat: .average, widgetPeriod: 300)
+        return rows.map { row in
+            guard case .array(let elements) = row else { return row }
+            var end = elements.count
+            while end > 0, case .object = elements[end - 1] { end -= 1 }
+            var tokens: [String] = []
+            for element in elements[0..<end] {
+                switch element {
+                case .string(let s): tokens.append(s)
+                case .number(let n): tokens.append(JSONValue.format(n))
+                default: return row
+                }
+            }
+            guard !tokens.isEmpty, let (expanded, _) = try? parser.expand(tokens, path: "") else { return row }
+            parser.prev = expanded
+            return .array(expanded.map { JSONValue.string($0) } + elements[end...])
+        }
+    }
+
     /// Steps 3–5 of §3.2. Returns the expanded list and, for each element, the row
     /// position it was written at (nil when copied from `prev`).
     ///
     /// Decision: in a row starting with `"..."`, a later `"."` is not a shorthand (step 5
     /// applies only "otherwise") and is kept as the literal text `"."`.
-    private func expand(_ tokens: [String], path rowPath: String) throws(WidgetError) -> ([String], [Int?]) {
+    func expand(_ tokens: [String], path rowPath: String) throws(WidgetError) -> ([String], [Int?]) {
         if let j = tokens.dropFirst().firstIndex(of: "...") {
             throw WidgetError(.invalidValue, path: JSONPath.index(rowPath, j), "\"...\" is only allowed as the first element of a row")
         }

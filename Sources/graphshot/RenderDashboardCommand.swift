@@ -11,8 +11,13 @@ struct RenderDashboard: ParsableCommand {
         discussion: """
             DASHBOARD.json is a dashboard body as `aws cloudwatch get-dashboard` returns it in
             "DashboardBody" ({"widgets": [{"type", "x", "y", "width", "height", "properties"}, …],
-            "start", "end", "periodOverride"}). The dashboard's start/end apply to widgets without
-            their own; periodOverride "auto" (the default) picks each metric's period from the range.
+            "start", "end", "periodOverride", "variables"}). The dashboard's start/end apply to widgets
+            without their own; periodOverride "auto" (the default) picks each metric's period from the range.
+
+            Dashboard variables are applied to every metric widget: a property variable sets that
+            property and every dimension of that name, a pattern variable replaces what its regular
+            expression matches. Each uses its defaultValue ("__FIRST": the first value its search
+            finds in the data) unless --variable ID=VALUE chooses another, as a viewer would.
 
             Without --compose: one image per metric widget, 800×600 unless --width/--height, written
             to the -o directory as widget-<N>.png (N = position in "widgets"); --widget N renders
@@ -54,9 +59,27 @@ struct RenderDashboard: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf (default: the bundled fonts).", valueName: "dir"))
     var fonts: String?
 
+    @Option(name: .long, help: ArgumentHelp("Choose a dashboard variable's value (repeatable).", valueName: "id=value"))
+    var variable: [String] = []
+
     @OptionGroup var out: OutputOptions
 
+    /// `--variable` choices by variable id.
+    var variableValues: [String: String] {
+        var values: [String: String] = [:]
+        for item in variable {
+            guard let eq = item.firstIndex(of: "=") else { continue }
+            values[String(item[..<eq])] = String(item[item.index(after: eq)...])
+        }
+        return values
+    }
+
     func validate() throws {
+        for item in variable {
+            guard let eq = item.firstIndex(of: "="), eq != item.startIndex else {
+                throw ValidationError("--variable needs ID=VALUE (for example --variable instance=i-0abc), not \(item)")
+            }
+        }
         if compose && widget != nil { throw ValidationError("--compose draws every widget; leave out --widget") }
         if compose && height != nil { throw ValidationError("--height sets widget images; a composed dashboard is as tall as its widgets") }
         if let width {
@@ -93,7 +116,8 @@ struct RenderDashboard: ParsableCommand {
             let format = out.resolvedFormat(outputPath: output)
             let options = DashboardRenderOptions(
                 output: out.renderOptions(now: instant, format: format),
-                composeWidth: Double(width ?? Int(DashboardRenderOptions.defaultComposeWidth)))
+                composeWidth: Double(width ?? Int(DashboardRenderOptions.defaultComposeWidth)),
+                variableValues: variableValues)
             let composed: DashboardComposition
             do { composed = try renderer.composeDashboard(body, data: source, options: options) } catch {
                 throw CLIError(description: error.description)
@@ -134,7 +158,9 @@ struct RenderDashboard: ParsableCommand {
     }
 
     func options(_ instant: EpochSeconds, _ format: OutputFormat) -> DashboardRenderOptions {
-        DashboardRenderOptions(output: out.renderOptions(now: instant, format: format), widgetWidth: width ?? 800, widgetHeight: height ?? 600)
+        DashboardRenderOptions(
+            output: out.renderOptions(now: instant, format: format), widgetWidth: width ?? 800, widgetHeight: height ?? 600,
+            variableValues: variableValues)
     }
 
     func report(_ warnings: [DashboardWarning]) {
