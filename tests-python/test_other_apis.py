@@ -8,6 +8,9 @@ import urllib.parse
 import urllib.request
 import uuid
 
+import pytest
+from botocore.exceptions import ClientError
+
 from gs import Server, client, count_near, png_info, png_pixels
 
 BLUE = (0x1F, 0x77, 0xB4)
@@ -93,6 +96,39 @@ def test_naver_dashboard_widget(server):
     assert get(f"{server.url}/cw_fea/real/cw/api/chart/dashboard/none/widgets/0?{times}")[0] == 404
     status, body, _ = get(f"{base}/1?startTime=5")
     assert status == 400 and json.loads(body)["error"]["errorCode"] == "400"
+
+
+def test_naver_dashboard_variables(server):
+    """A property variable whose default is __FIRST takes the first Server its search finds."""
+    cw = client(server)
+    ns = f"NaverVar/{uuid.uuid4().hex[:6]}"
+    now = int(time.time()) // 60 * 60
+    cw.put_metric_data(Namespace=ns, MetricData=[
+        {"MetricName": "CPU", "Value": 10.0 + i % 30, "Timestamp": now - 60 * i, "Dimensions": [{"Name": "Server", "Value": "web-1"}]}
+        for i in range(180)])
+    name = f"naver-var-{uuid.uuid4().hex[:6]}"
+
+    def dashboard(default):
+        return json.dumps({
+            "variables": [{"type": "property", "property": "Server", "inputType": "select", "id": "server",
+                           "defaultValue": default, "search": f"{{{ns},Server}} CPU", "populateFrom": "Server"}],
+            "widgets": [{"type": "metric", "properties": {"region": "kr-standard", "title": "CPU", "stat": "Average",
+                                                          "metrics": [[ns, "CPU", "Server", "no-such-server"]]}}]})
+
+    base = f"{server.url}/cw_fea/real/cw/api/chart/dashboard/{name}/widgets/0"
+    times = f"startTime={(now - 3 * 3600) * 1000}&endTime={now * 1000}"
+    cw.put_dashboard(DashboardName=name, DashboardBody=dashboard("__FIRST"))
+    status, png, _ = get(f"{base}?{times}")
+    assert status == 200, png
+    drawn = count_near(png_pixels(png), BLUE)
+    assert drawn > 300, "the variable points the widget at web-1, which has data"
+    cw.put_dashboard(DashboardName=name, DashboardBody=dashboard("other"))
+    status, png, _ = get(f"{base}?{times}")
+    # Only the legend swatch is blue when the chosen server has no data.
+    assert status == 200 and count_near(png_pixels(png), BLUE) < drawn / 3, "a server without data draws no line"
+    with pytest.raises(ClientError) as bad:
+        cw.put_dashboard(DashboardName=name, DashboardBody=dashboard("x").replace('"id": "server"', '"id": "bad id"'))
+    assert bad.value.response["Error"]["Code"] == "InvalidParameterInput"
 
 
 def test_graceful_shutdown_finishes_in_flight_requests():

@@ -128,6 +128,34 @@ public enum DashboardWidgetJSON {
         return json
     }
 
+    /// The values of the body's variables whose default is `__FIRST` (api.md §8.4 step 2):
+    /// the first value each one's `search` finds in `source` (`VariableSearch`). A variable
+    /// whose search finds nothing is left out, so the widget keeps what it has written.
+    public static func firstSearchValues(
+        dashboardBody: String, source: some MetricDataSource, now: EpochSeconds
+    ) throws(DashboardWidgetError) -> [String: String] {
+        guard dashboardBody.contains(DashboardVariable.firstSearchResult),
+              case .object(let body)? = try? JSONParser.parse(dashboardBody),
+              case .array(let items)? = body["variables"],
+              let variables = try? DashboardVariable.parseAll(items)
+        else { return [:] }
+        var values: [String: String] = [:]
+        for variable in variables where variable.defaultsToFirstSearchResult {
+            guard let search = variable.search, let dimension = variable.populateFrom else { continue }
+            do {
+                if let first = try VariableSearch.values(search: search, populateFrom: dimension, source: source, now: now).first {
+                    values[variable.id] = first
+                }
+            } catch {
+                switch error {
+                case .invalidExpression(_, let message): throw DashboardWidgetError(400, "\(variable.path).search: \(message)")
+                case .dataSource(let message): throw DashboardWidgetError(500, message)
+                }
+            }
+        }
+        return values
+    }
+
     /// Sets the widget period and every row's own `period` to `period`.
     static func setPeriods(_ props: JSONObject, _ period: Int) -> JSONObject {
         var out: [JSONObject.Member] = props.members.filter { $0.key != "period" }

@@ -76,9 +76,12 @@ public struct ImageAPIs: Sendable {
             return fail(DashboardWidgetError(500, error.message))
         }
         guard let dashboard else { return fail(DashboardWidgetError(404, "Dashboard \(request.dashboardName) not found")) }
-        let widget: String
-        do { widget = try request.widgetJSON(dashboardBody: dashboard.body) } catch { return fail(error) }
         let now = context.now, source = context.store.reader(), renderer = context.renderer
+        let widget: String
+        do {
+            let chosen = try DashboardWidgetJSON.firstSearchValues(dashboardBody: dashboard.body, source: source, now: now)
+            widget = try request.widgetJSON(dashboardBody: dashboard.body, variableValues: chosen)
+        } catch { return fail(error) }
         do {
             let png = try await context.pool.run { () throws(WireError) -> [UInt8] in
                 try Backend.renderImage(renderer: renderer, widgetJSON: widget, data: source, now: now, kind: .png)
