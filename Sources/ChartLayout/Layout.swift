@@ -68,30 +68,26 @@ struct StackedSeries {
 }
 
 struct TimeSeriesLayout {
-    let input: LayoutInput
-    let measurer: any TextMeasurer
-    let widget: MetricWidget
-    let colors: ThemeColors
-    let width: Double
-    let height: Double
-    /// Visible series in row order, with their resolved colours.
+    /// What every view shares: input, theme, canvas size, partial-data state.
+    let context: ViewContext
+    var input: LayoutInput { context.input }
+    var measurer: any TextMeasurer { context.measurer }
+    var widget: MetricWidget { context.widget }
+    var colors: ThemeColors { context.colors }
+    var width: Double { context.width }
+    var height: Double { context.height }
+    var hasPartialData: Bool { context.hasPartialData }
+    var horizontal: [(annotation: HorizontalAnnotation, color: RGBA)] { context.horizontal }
+    /// Visible series in row order, with their resolved colours (anomaly band edges included:
+    /// a time series draws them as the band).
     let visible: [(series: ChartSeries, color: RGBA)]
-    let hasPartialData: Bool
-    let horizontal: [(annotation: HorizontalAnnotation, color: RGBA)]
     let vertical: [(annotation: VerticalAnnotation, color: RGBA)]
     let stacks: [AxisSide: [StackedSeries]]
 
     init(input: LayoutInput, measurer: any TextMeasurer) {
-        self.input = input
-        self.measurer = measurer
-        self.widget = input.widget
-        self.colors = ThemeColors.of(input.widget.theme)
-        self.width = Double(input.widget.width)
-        self.height = Double(input.widget.height)
+        context = ViewContext(input: input, measurer: measurer)
         self.visible = input.series.filter(\.visible).map { ($0, $0.explicitColor ?? Palette.color(slot: $0.paletteSlot)) }
-        self.hasPartialData = input.series.contains { $0.status != .complete }
-
-        (self.horizontal, self.vertical) = AnnotationColors.resolve(input.widget, series: input.series)
+        self.vertical = AnnotationColors.resolve(input.widget, series: input.series).vertical
 
         var stacks: [AxisSide: [StackedSeries]] = [:]
         if input.widget.stacked {
