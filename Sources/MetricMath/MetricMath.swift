@@ -232,7 +232,7 @@ public struct MathInputs: Sendable {
 /// Where a result series came from, so the caller can label it (metric-widget.md §3.7).
 /// Element-wise results keep the origin of their left-most series operand (`METRICS()*2`
 /// keeps each member's metric row); reductions and generated series are `.computed`.
-public indirect enum MathSeriesOrigin: Sendable, Equatable {
+public enum MathSeriesOrigin: Sendable, Equatable {
     /// The data of metric row `row` (index in the request), id `id`.
     case metric(row: Int, id: String)
     /// Result `result` of SEARCH call `call` (`MathSearchCall.index`).
@@ -240,7 +240,7 @@ public indirect enum MathSeriesOrigin: Sendable, Equatable {
     /// Result `result` of the Metrics Insights row `row` (its id).
     case insights(row: String, result: Int)
     /// ANOMALY_DETECTION_BAND's upper or lower bound around `source` (label "<label> (upper)").
-    case anomalyBand(source: MathSeriesOrigin, upper: Bool)
+    indirect case anomalyBand(source: MathSeriesOrigin, upper: Bool)
     /// No single source: reductions, TIME_SERIES, DB_PERF_INSIGHTS stand-ins, …
     case computed
 }
