@@ -119,7 +119,11 @@ let package = Package(
         .testTarget(name: "MetricQueryTests", dependencies: ["MetricQuery", "WidgetSpec", "ChartCore", "ChartTestSupport"]),
         .testTarget(
             name: "MetricStoreTests",
-            dependencies: ["MetricStore", "MetricQuery", "ChartCore", "ChartTestSupport", "graphshot"]
+            dependencies: [
+                "MetricStore", "MetricQuery", "ChartCore", "ChartTestSupport", "graphshot",
+                // Schema-version tests write store files of other versions by hand.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(name: "ChartScalesTests", dependencies: ["ChartScales", "ChartCore"]),
         .testTarget(

@@ -72,8 +72,10 @@ extension PutMetricDataInput {
         }
         var out: [MetricDatum] = []
         out.reserveCapacity(metricData.count)
-        for (i, d) in metricData.enumerated() {
-            out.append(try PutMetricDataValidator.datum(d, path: "MetricData.member.\(i + 1)", namespace: namespace, now: now, limits: limits))
+        var lastUnit: String? = nil
+        for i in metricData.indices {
+            out.append(try PutMetricDataValidator.datum(
+                metricData[i], path: "MetricData.member.\(i + 1)", namespace: namespace, now: now, limits: limits, lastUnit: &lastUnit))
         }
         return out
     }
@@ -93,6 +95,18 @@ public enum PutMetricDataValidator {
     /// A name or value: `1…max` characters, ASCII without control characters, at least one
     /// non-space character, optionally not starting with `:`.
     static func checkName(_ s: String, path: @autoclosure () -> String, max: Int, forbidColonPrefix: Bool) throws(CloudWatchAPIError) {
+        // Fast path: one pass over the bytes when every rule holds; the loop below finds the
+        // first broken rule (and its message) otherwise.
+        let valid = s.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard !bytes.isEmpty, bytes.count <= max, !(forbidColonPrefix && bytes[0] == 0x3A) else { return false }
+            var printable = true, hasNonSpace = false
+            for u in bytes {
+                printable = printable && u >= 0x20 && u < 0x7F
+                hasNonSpace = hasNonSpace || u != 0x20
+            }
+            return printable && hasNonSpace
+        }
+        if valid == true { return }
         guard !s.isEmpty else { throw fail(path(), "must not be empty") }
         var count = 0, hasNonSpace = false
         for u in s.utf8 {
@@ -104,7 +118,8 @@ public enum PutMetricDataValidator {
         }
         guard count <= max else { throw fail(path(), "\(count) characters exceeds the limit of \(max)") }
         guard hasNonSpace else { throw fail(path(), "must contain a character other than a space") }
-        if forbidColonPrefix && s.hasPrefix(":") { throw fail(path(), "must not start with ':'") }
+        // Only ASCII is left here, so the first byte is the first character.
+        if forbidColonPrefix && s.utf8.first == 0x3A { throw fail(path(), "must not start with ':'") }
     }
 
     /// A PutMetricData namespace: 1–255 printable ASCII characters, not starting with `:`,
@@ -128,6 +143,16 @@ public enum PutMetricDataValidator {
     /// One datum, validated and converted (`path` is `MetricData.member.N`).
     public static func datum(
         _ d: MetricDatumInput, path: @autoclosure () -> String, namespace: String, now: EpochSeconds, limits: PutMetricDataLimits
+    ) throws(CloudWatchAPIError) -> MetricDatum {
+        var lastUnit: String? = nil
+        return try datum(d, path: path(), namespace: namespace, now: now, limits: limits, lastUnit: &lastUnit)
+    }
+
+    /// `datum(_:path:namespace:now:limits:)`; `lastUnit` is the unit of the previous datum of
+    /// the request, known to be valid (set here), which spares a set lookup per datum.
+    static func datum(
+        _ d: MetricDatumInput, path: @autoclosure () -> String, namespace: String, now: EpochSeconds, limits: PutMetricDataLimits,
+        lastUnit: inout String?
     ) throws(CloudWatchAPIError) -> MetricDatum {
         guard let name = d.metricName else { throw fail(.missingParameter, path() + ".MetricName", "the parameter is required") }
         try checkName(name, path: path() + ".MetricName", max: PutMetricDataRules.maxNameLength, forbidColonPrefix: false)
@@ -158,8 +183,11 @@ public enum PutMetricDataValidator {
         let payload = try payload(d, path: path())
 
         let unit = d.unit ?? "None"
-        guard MetricDataFiles.standardUnits.contains(unit) else {
-            throw fail(path() + ".Unit", "\"\(unit)\" is not a CloudWatch StandardUnit")
+        if unit != lastUnit {
+            guard MetricDataFiles.standardUnits.contains(unit) else {
+                throw fail(path() + ".Unit", "\"\(unit)\" is not a CloudWatch StandardUnit")
+            }
+            lastUnit = unit
         }
         let resolution = d.storageResolution ?? 60
         guard resolution == 1 || resolution == 60 else {

@@ -15,11 +15,14 @@ extension SQLiteMetricStore {
         public var pointsOut = 0
         /// Points dropped as expired.
         public var pointsExpired = 0
+        /// Points moved from the recent table into their blocks first (`foldRecent()`).
+        public var pointsFolded = 0
         /// Short write transactions used.
         public var transactions = 0
     }
 
-    /// Applies the retention tiers (`RetentionPolicy`) to the file, as of `now`: every block
+    /// Applies the retention tiers (`RetentionPolicy`) to the file, as of `now`: first the
+    /// recent table is folded into the blocks (`foldRecent()`), then every block
     /// whose youngest possible point has outlived its tier is aggregated into the next tier
     /// (points re-bucketed to 1 minute, 5 minutes or 1 hour and merged — raw values stay raw,
     /// so percentiles of old data stay exact), and points past 455 days are deleted.
@@ -30,6 +33,8 @@ extension SQLiteMetricStore {
     @discardableResult
     public func compact(now: EpochSeconds, blocksPerTransaction: Int = 512) throws(MetricStoreError) -> CompactionReport {
         var report = CompactionReport()
+        report.pointsFolded = try foldRecent()
+        report.transactions += 1
         for tier in Tier.all {
             while true {
                 let done = try storeErrors("cannot compact \(path)") {
@@ -55,8 +60,8 @@ extension SQLiteMetricStore {
         let span = Tier.blockSpan(tier)
         // A block is due when its youngest possible point (start + span − tier) has outlived the
         // tier. The SQL bound is loose (ages only grow); the exact test is per block below.
-        let select = try RawStatement(db, "SELECT id, metric, unit, start, data FROM block WHERE tier = ?1 AND start < ?2 ORDER BY start LIMIT ?3")
-        let delete = try RawStatement(db, "DELETE FROM block WHERE id = ?1")
+        let select = try RawStatement(db, "SELECT id, metric, unit, start, data FROM point_block WHERE tier = ?1 AND start < ?2 ORDER BY start LIMIT ?3")
+        let delete = try RawStatement(db, "DELETE FROM point_block WHERE id = ?1")
         let minimumAge: Int64 = switch tier {
         case 1: retention.subMinute
         case 60: retention.oneMinute

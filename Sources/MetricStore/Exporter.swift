@@ -33,7 +33,19 @@ extension SQLiteMetricStore {
                     sql: "SELECT id, namespace, name, dims FROM metric" + (namespace == nil ? "" : " WHERE namespace = ?")
                         + " ORDER BY namespace, name, dims",
                     arguments: namespace.map { [$0] } ?? [])
-                let blocks = try RawStatement(db, "SELECT tier, unit, start, data FROM block WHERE metric = ?1 ORDER BY start, tier, unit")
+                let blocks = try RawStatement(db, "SELECT tier, unit, start, data FROM point_block WHERE metric = ?1 ORDER BY start, tier, unit")
+                // Points waiting in the recent table (bounded by `recentLimits`), per metric in
+                // write order; each follows its block's own points, as a fold would put it.
+                var recent: [Int64: [RecentLog.OwnedSegment]] = [:]
+                try RecentLog.forEachRow(db) { row in
+                    try RecentLog.forEachMetric(row) { m in
+                        try RecentLog.forEachSegment(m.bytes) { seg in
+                            recent[m.metric, default: []].append(RecentLog.OwnedSegment(
+                                metric: m.metric, tier: seg.tier, unit: seg.unit, start: seg.start, points: seg.points,
+                                entries: Array(seg.entries)))
+                        }
+                    }
+                }
                 writer.write("[")
                 var currentNamespace: String? = nil
                 var inRequest = 0
@@ -59,10 +71,9 @@ extension SQLiteMetricStore {
                     }
                     let prefix = Self.datumPrefix(name: name, dimensions: dims)
                     var any = false
-                    blocks.bind(1, id)
-                    while try blocks.step() {
-                        let tier = blocks.int(0), unit = UnitCode.name(blocks.int(1)), start = blocks.int64(2)
-                        try BlockCodec.forEachPoint(blocks.blob(3)) { slot, payload in
+                    func points(tier: Int, unitCode: Int, start: Int64, _ bytes: UnsafeRawBufferPointer) throws {
+                        let unit = UnitCode.name(unitCode)
+                        try BlockCodec.forEachPoint(bytes) { slot, payload in
                             let t = start + Int64(slot) * Int64(tier)
                             for body in Self.payloadMembers(payload) {
                                 try beginDatum(ns)
@@ -78,7 +89,29 @@ extension SQLiteMetricStore {
                             any = true
                         }
                     }
+                    // Blocks and recent segments in (start, tier, unit) order, recent after blocks.
+                    let waiting = (recent.removeValue(forKey: id) ?? []).enumerated().sorted { a, b in
+                        (a.element.start, a.element.tier, a.element.unit, a.offset) < (b.element.start, b.element.tier, b.element.unit, b.offset)
+                    }.map(\.element)
+                    var r = 0
+                    func flushWaiting(through key: (Int64, Int, Int), inclusive: Bool) throws {
+                        while r < waiting.count {
+                            let w = waiting[r]
+                            let k = (w.start, w.tier, w.unit)
+                            guard k < key || (inclusive && k == key) else { return }
+                            try w.entries.withUnsafeBytes { try points(tier: w.tier, unitCode: w.unit, start: w.start, $0) }
+                            r += 1
+                        }
+                    }
+                    blocks.bind(1, id)
+                    while try blocks.step() {
+                        let tier = blocks.int(0), unitCode = blocks.int(1), start = blocks.int64(2)
+                        try flushWaiting(through: (start, tier, unitCode), inclusive: false)
+                        try points(tier: tier, unitCode: unitCode, start: start, blocks.blob(3))
+                        try flushWaiting(through: (start, tier, unitCode), inclusive: true)
+                    }
                     blocks.reset()
+                    try flushWaiting(through: (.max, .max, .max), inclusive: true)
                     if any { summary.metrics += 1 }
                 }
                 if currentNamespace != nil { writer.write("]}") }

@@ -74,3 +74,29 @@ enum UnitCode {
 
     static func name(_ code: Int) -> String { code >= 0 && code < names.count ? names[code] : "None" }
 }
+
+/// A metric identity with its digest computed once (FNV-1a over its strings, hand-written:
+/// the standard `Hasher` path re-hashes every string and dimension on each lookup, which was
+/// the largest cost of a big write). The key of the store's identity → row id cache;
+/// equality compares the digests first, then the identities.
+struct IdentityKey: Hashable {
+    let metric: MetricIdentity
+    let digest: UInt64
+
+    init(_ metric: MetricIdentity) {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        @inline(__always) func mix(_ s: String) {
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0xFF) &* 0x100_0000_01b3
+        }
+        mix(metric.namespace)
+        mix(metric.name)
+        for d in metric.dimensions { mix(d.name); mix(d.value) }
+        self.metric = metric
+        digest = h
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
+
+    static func == (a: Self, b: Self) -> Bool { a.digest == b.digest && a.metric == b.metric }
+}

@@ -130,39 +130,42 @@ struct BlockPoint: Sendable, Equatable {
 /// - 3: a statistic set: SampleCount, Sum, Minimum, Maximum (4 doubles);
 /// - 4: a distribution: varint `m`, then `m` values and `m` counts (doubles).
 ///
-/// Entries carry absolute slots, so a write appends its entries to the stored bytes inside
-/// SQLite (no read, decode and re-encode of the block). A block may therefore hold entries
-/// out of slot order and several entries for one slot; they mean the same as their merge,
-/// readers accumulate them as they come, and compaction writes merged, ordered blocks.
+/// Entries carry absolute slots, so a fold appends the recent entries to the stored bytes
+/// inside SQLite (no read, decode and re-encode of the block). A block may therefore hold
+/// entries out of slot order and several entries for one slot; they mean the same as their
+/// merge, readers accumulate them as they come, and compaction writes merged, ordered blocks.
 enum BlockCodec {
     static func encode(_ points: [BlockPoint]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(points.count * 10)
-        for p in points {
-            let gap = UInt64(p.slot)
-            switch p.payload {
-            case .uniform(let v, let c) where c == 1:
-                if let i = exactInteger(v) {
-                    putVarint(&out, gap << 3 | 1)
-                    putVarint(&out, UInt64(bitPattern: (i << 1) ^ (i >> 63)))
-                } else {
-                    putVarint(&out, gap << 3 | 0)
-                    putDouble(&out, v)
-                }
-            case .uniform(let v, let c):
-                putVarint(&out, gap << 3 | 2)
-                putDouble(&out, v); putDouble(&out, c)
-            case .statisticSet(let s):
-                putVarint(&out, gap << 3 | 3)
-                putDouble(&out, s.sampleCount); putDouble(&out, s.sum); putDouble(&out, s.minimum); putDouble(&out, s.maximum)
-            case .distribution(let values, let counts):
-                putVarint(&out, gap << 3 | 4)
-                putVarint(&out, UInt64(values.count))
-                for v in values { putDouble(&out, v) }
-                for c in counts { putDouble(&out, c) }
-            }
-        }
+        for p in points { append(slot: p.slot, p.payload, to: &out) }
         return out
+    }
+
+    /// Appends one entry.
+    @inline(__always) static func append(slot: Int, _ payload: PointPayload, to out: inout [UInt8]) {
+        let gap = UInt64(slot)
+        switch payload {
+        case .uniform(let v, let c) where c == 1:
+            if let i = exactInteger(v) {
+                putVarint(&out, gap << 3 | 1)
+                putVarint(&out, UInt64(bitPattern: (i << 1) ^ (i >> 63)))
+            } else {
+                putVarint(&out, gap << 3 | 0)
+                putDouble(&out, v)
+            }
+        case .uniform(let v, let c):
+            putVarint(&out, gap << 3 | 2)
+            putDouble(&out, v); putDouble(&out, c)
+        case .statisticSet(let s):
+            putVarint(&out, gap << 3 | 3)
+            putDouble(&out, s.sampleCount); putDouble(&out, s.sum); putDouble(&out, s.minimum); putDouble(&out, s.maximum)
+        case .distribution(let values, let counts):
+            putVarint(&out, gap << 3 | 4)
+            putVarint(&out, UInt64(values.count))
+            for v in values { putDouble(&out, v) }
+            for c in counts { putDouble(&out, c) }
+        }
     }
 
     /// Why a block could not be decoded (a damaged file).

@@ -9,16 +9,20 @@ import Synchronization
 /// ListMetrics, plus the dashboards of the dashboard API.
 ///
 /// **Schema.** `metric` (namespace, name, dimension set — order-insensitive identity — and
-/// the newest datapoint time, for `RecentlyActive`); `block` (one row per metric, storage
-/// tier, unit and time block, holding that block's points in `BlockCodec`'s format);
-/// `dashboard`. A point is everything a metric received in one storage interval of its
+/// the newest datapoint time, for `RecentlyActive`); `point_block` (one row per metric,
+/// storage tier, unit and time block, holding that block's points in `BlockCodec`'s format);
+/// `recent` (points written but not yet folded into their blocks, see `RecentLog`; every
+/// reader merges them); `dashboard`. The schema's version is the list of GRDB migrations
+/// applied; a file with migrations this build does not know is refused, and files of the
+/// first version gain the `recent` table when opened (their `block` table becomes
+/// `point_block`, so older builds refuse such a file instead of missing its recent points). A point is everything a metric received in one storage interval of its
 /// tier (a second for `StorageResolution` 1, a minute otherwise; 5 minutes or an hour after
 /// compaction), merged: raw values with their counts stay raw, so every statistic stays
 /// exact; statistic sets are kept as sets (see `PointPayload`).
 ///
-/// **Durability.** Each write (one PutMetricData call, one importer batch) is one SQLite
-/// transaction with `synchronous=FULL`: it returns only once the WAL is on disk, and a
-/// crash rolls back anything unfinished.
+/// **Durability.** Each write (one PutMetricData call, one importer batch, with the fold it
+/// may trigger) is one SQLite transaction with `synchronous=FULL`: it returns only once the
+/// WAL is on disk, and a crash rolls back anything unfinished.
 ///
 /// **Concurrency.** A GRDB `DatabasePool`: one writer at a time, readers in parallel and
 /// never blocked by writes or compaction (WAL). Several processes may open the same file.
@@ -32,31 +36,41 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
     public let retention: RetentionPolicy
     /// Metric identity → row id. Rows are never deleted, so cached ids stay valid, also
     /// when other processes write the same file.
-    let metricIDs = Mutex<[MetricIdentity: Int64]>([:])
+    let metricIDs = Mutex<[IdentityKey: Int64]>([:])
+    /// When writes fold the recent table into the blocks.
+    public let recentLimits: RecentLimits
     /// A directory to remove on deinit (temporary stores).
     private let temporaryDirectory: String?
 
     /// Opens the store at `path`, creating the file (and its schema) when `create` is true and
     /// it does not exist yet.
-    public convenience init(path: String, create: Bool = true, retention: RetentionPolicy = .cloudWatch) throws(MetricStoreError) {
-        try self.init(path: path, create: create, retention: retention, temporaryDirectory: nil)
+    public convenience init(
+        path: String, create: Bool = true, retention: RetentionPolicy = .cloudWatch, recentLimits: RecentLimits = .standard
+    ) throws(MetricStoreError) {
+        try self.init(path: path, create: create, retention: retention, recentLimits: recentLimits, temporaryDirectory: nil)
     }
 
     /// A store in a fresh temporary directory, deleted when the store is released (tests).
-    public static func temporary(retention: RetentionPolicy = .cloudWatch) throws(MetricStoreError) -> SQLiteMetricStore {
+    public static func temporary(
+        retention: RetentionPolicy = .cloudWatch, recentLimits: RecentLimits = .standard
+    ) throws(MetricStoreError) -> SQLiteMetricStore {
         let dir = NSTemporaryDirectory() + "graphshot-store-\(UUID().uuidString)"
         do { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) } catch {
             throw MetricStoreError("cannot create a temporary directory: \(error)")
         }
-        return try SQLiteMetricStore(path: dir + "/metrics.sqlite", create: true, retention: retention, temporaryDirectory: dir)
+        return try SQLiteMetricStore(
+            path: dir + "/metrics.sqlite", create: true, retention: retention, recentLimits: recentLimits, temporaryDirectory: dir)
     }
 
-    private init(path: String, create: Bool, retention: RetentionPolicy, temporaryDirectory: String?) throws(MetricStoreError) {
+    private init(
+        path: String, create: Bool, retention: RetentionPolicy, recentLimits: RecentLimits, temporaryDirectory: String?
+    ) throws(MetricStoreError) {
         if !create && !FileManager.default.fileExists(atPath: path) {
             throw MetricStoreError("\(path): no metric store there (create one with `graphshot store import`)")
         }
         self.path = path
         self.retention = retention
+        self.recentLimits = RecentLimits(points: max(1, recentLimits.points), rowsPerGroup: max(1, recentLimits.rowsPerGroup))
         self.temporaryDirectory = temporaryDirectory
         var config = Configuration()
         // Other processes (an import next to the server) may hold the write lock for a batch.
@@ -85,7 +99,18 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
                     try db.execute(sql: "VACUUM")
                 }
             }
-            try Self.migrator.migrate(pool)
+            let migrator = Self.migrator
+            let unknown = try pool.read { db in
+                try migrator.appliedIdentifiers(db).subtracting(Self.migrationIdentifiers)
+            }
+            guard unknown.isEmpty else {
+                throw MetricStoreError(
+                    "\(path): the metric store was written by a newer Graphshot (schema \(unknown.sorted().joined(separator: ", "))); "
+                        + "open it with that version")
+            }
+            try migrator.migrate(pool)
+        } catch let error as MetricStoreError {
+            throw error
         } catch {
             throw MetricStoreError("\(path): cannot open the metric store: \(error)")
         }
@@ -128,8 +153,32 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
                 );
                 """)
         }
+        // v2: writes append to `recent` (see `RecentLog`); `recent_state` counts its points.
+        // `block` is renamed so that builds knowing only v1 fail on this file rather than
+        // answer without its recent points.
+        m.registerMigration("v2-recent") { db in
+            try db.execute(sql: """
+                ALTER TABLE block RENAME TO point_block;
+                CREATE TABLE recent (
+                    id INTEGER PRIMARY KEY,
+                    grp INTEGER NOT NULL,
+                    points INTEGER NOT NULL,
+                    max_ts INTEGER NOT NULL,
+                    data BLOB NOT NULL
+                );
+                CREATE INDEX recent_group ON recent(grp);
+                CREATE TABLE recent_state (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    points INTEGER NOT NULL
+                );
+                INSERT INTO recent_state(id, points) VALUES (1, 0);
+                """)
+        }
         return m
     }
+
+    /// The migrations this build knows (the schema versions it reads).
+    static let migrationIdentifiers: Set<String> = ["v1", "v2-recent"]
 
     // MARK: - Writing
 
@@ -145,7 +194,9 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
     }
 
     /// Stores already validated datums in one durable transaction: all of them or, on error,
-    /// none. Datums of one metric and interval merge into one point.
+    /// none. Datums of one metric and interval count as one point (readers and compaction
+    /// merge them). The points go to the recent table, which this write folds into the
+    /// blocks when it has outgrown `recentLimits` (see `RecentLog`).
     public func write(_ datums: [MetricDatum]) throws(MetricStoreError) {
         guard !datums.isEmpty else { return }
         let created = try storeErrors("cannot write to \(path)") {
@@ -164,40 +215,40 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
         static func < (a: Self, b: Self) -> Bool { (a.metric, a.tier, a.start, a.unit) < (b.metric, b.tier, b.start, b.unit) }
     }
 
-    /// Returns the metrics this transaction created (cached only once it commits).
+    /// Returns the metrics this transaction looked up or created (cached only once it commits).
     ///
     /// The per-datum work is kept to one hash of the metric identity (against the id cache,
-    /// looked up under one lock for the whole batch) and one of the block key: identity
-    /// hashing (strings and dimension lists) dominated the cost of big batches.
-    private func writeInTransaction(_ datums: [MetricDatum], _ db: Database) throws -> [MetricIdentity: Int64] {
-        var created: [MetricIdentity: Int64] = [:]
+    /// looked up under one lock for the whole batch) and the encoding of its entry: no
+    /// per-datum dictionary and no block rewritten (blocks are brought up to date by folds).
+    private func writeInTransaction(_ datums: [MetricDatum], _ db: Database) throws -> [IdentityKey: Int64] {
+        var created: [IdentityKey: Int64] = [:]
         // Row id per datum from the cache; 0 (never a row id) where the metric is not cached.
+        // Keys (digests) are computed outside the lock.
+        let keys = datums.map { IdentityKey($0.metric) }
         var ids = [Int64](repeating: 0, count: datums.count)
         var uncached: [Int] = []
         metricIDs.withLock { cache in
-            for i in datums.indices {
-                if let id = cache[datums[i].metric] { ids[i] = id } else { uncached.append(i) }
+            for i in keys.indices {
+                if let id = cache[keys[i]] { ids[i] = id } else { uncached.append(i) }
             }
         }
         if !uncached.isEmpty {
             let lookup = try RawStatement(db, "SELECT id FROM metric WHERE namespace = ?1 AND name = ?2 AND dims = ?3")
             let insert = try RawStatement(db, "INSERT INTO metric(namespace, name, dims, last_ts) VALUES (?1, ?2, ?3, ?4)")
             for i in uncached {
-                let metric = datums[i].metric
-                if let id = created[metric] { ids[i] = id; continue }
-                let id = try metricID(metric, create: true, lookup: lookup, insert: insert, db: db)
-                created[metric] = id
+                if let id = created[keys[i]] { ids[i] = id; continue }
+                let id = try metricID(datums[i].metric, create: true, lookup: lookup, insert: insert, db: db)
+                created[keys[i]] = id
                 ids[i] = id
             }
         }
-        var groups: [BlockKey: [BlockPoint]] = [:]
-        groups.reserveCapacity(datums.count / 4)
-        var newest: [Int64: Int64] = [:]
+        // Place each datum (tier, block, slot, unit code), then order by metric, block and
+        // write order: one recent row per group of metric ids, no block rewritten.
+        var placed: [PlacedDatum] = []
+        placed.reserveCapacity(datums.count)
         var lastUnitName = "", lastUnit = -1
         for i in datums.indices {
             let d = datums[i]
-            let id = ids[i]
-            if let t = newest[id] { if d.timestamp > t { newest[id] = d.timestamp } } else { newest[id] = d.timestamp }
             let unit: Int
             if lastUnit >= 0 && d.unit == lastUnitName {
                 unit = lastUnit
@@ -207,20 +258,18 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
                 }
                 unit = code; lastUnit = code; lastUnitName = d.unit
             }
-            guard let payload = PointPayload(d.payload) else { continue }
-            let tier = d.storageResolution == 1 ? 1 : 60
+            let tier: Int64 = d.storageResolution == 1 ? 1 : 60
             let t = tier == 1 ? d.timestamp : floorTo(d.timestamp, 60)
-            let span = Tier.blockSpan(tier)
-            let start = floorTo(t, span)
-            let key = BlockKey(metric: id, tier: tier, start: start, unit: unit)
-            groups[key, default: []].append(BlockPoint(slot: Int((t - start) / Int64(tier)), payload: payload))
+            let start = floorTo(t, Tier.blockSpan(Int(tier)))
+            placed.append(PlacedDatum(
+                metric: ids[i], start: start, tier: Int32(tier), unit: Int32(unit), slot: Int32((t - start) / tier), index: i))
         }
-        try appendToBlocks(groups, db)
-        let touch = try RawStatement(db, "UPDATE metric SET last_ts = max(last_ts, ?2) WHERE id = ?1")
-        for id in newest.keys.sorted() {
-            touch.bind(1, id); touch.bind(2, newest[id] ?? .min)
-            try touch.run()
-        }
+        if !isOrdered(placed) { placed.sort(by: PlacedDatum.precedes) }
+        let written = try appendRecent(placed, datums, db)
+        let state = try RawStatement(db, "UPDATE recent_state SET points = points + ?1 WHERE id = 1")
+        state.bind(1, written.points)
+        try state.run()
+        if try recentNeedsFold(groups: written.groups, db) { try foldRecent(db) }
         return created
     }
 
@@ -238,30 +287,19 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
         return db.lastInsertedRowID
     }
 
-    /// Adds points to their blocks: the points of each block are merged and encoded, then
-    /// appended to the block's bytes by one upsert (no read-back), creating it as needed.
-    func appendToBlocks(_ groups: [BlockKey: [BlockPoint]], _ db: Database) throws {
-        let upsert = try RawStatement(db, """
-            INSERT INTO block(metric, tier, unit, start, points, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-            ON CONFLICT(metric, tier, start, unit)
-            DO UPDATE SET data = CAST(data || excluded.data AS BLOB), points = points + excluded.points
-            """)
-        for key in groups.keys.sorted() {
-            guard let incoming = groups[key] else { continue }
-            let merged = BlockCodec.merge([], incoming)
-            upsert.bind(1, key.metric); upsert.bind(2, key.tier); upsert.bind(3, key.unit); upsert.bind(4, key.start)
-            upsert.bind(5, merged.count); upsert.bind(6, blob: BlockCodec.encode(merged))
-            try upsert.run()
-        }
+    /// Whether `placed` is already in `PlacedDatum.precedes` order (one metric's datums in order).
+    private func isOrdered(_ placed: [PlacedDatum]) -> Bool {
+        for i in placed.indices.dropFirst() where !PlacedDatum.precedes(placed[i - 1], placed[i]) { return false }
+        return true
     }
 
     /// Merges points into their blocks (read, merge, rewrite in order), creating blocks as
     /// needed: compaction's path, which leaves every block it touches merged and ordered.
     func mergeIntoBlocks(_ groups: [BlockKey: [BlockPoint]], _ db: Database) throws {
-        let select = try RawStatement(db, "SELECT id, data FROM block WHERE metric = ?1 AND tier = ?2 AND start = ?3 AND unit = ?4")
-        let update = try RawStatement(db, "UPDATE block SET data = ?2, points = ?3 WHERE id = ?1")
+        let select = try RawStatement(db, "SELECT id, data FROM point_block WHERE metric = ?1 AND tier = ?2 AND start = ?3 AND unit = ?4")
+        let update = try RawStatement(db, "UPDATE point_block SET data = ?2, points = ?3 WHERE id = ?1")
         let insert = try RawStatement(
-            db, "INSERT INTO block(metric, tier, unit, start, points, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            db, "INSERT INTO point_block(metric, tier, unit, start, points, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
         for key in groups.keys.sorted() {
             guard let incoming = groups[key] else { continue }
             select.bind(1, key.metric); select.bind(2, key.tier); select.bind(3, key.start); select.bind(4, key.unit)
@@ -288,14 +326,15 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
 
     /// The row id of `metric` when it is stored (read side; caches what it finds).
     func existingMetricID(_ metric: MetricIdentity, _ db: Database) throws -> Int64? {
-        if let id = metricIDs.withLock({ $0[metric] }) { return id }
+        let key = IdentityKey(metric)
+        if let id = metricIDs.withLock({ $0[key] }) { return id }
         let lookup = try RawStatement(db, "SELECT id FROM metric WHERE namespace = ?1 AND name = ?2 AND dims = ?3")
         lookup.bind(1, text: metric.namespace); lookup.bind(2, text: metric.name)
         lookup.bind(3, blob: DimensionKey.encode(metric.dimensions))
         defer { lookup.reset() }
         guard try lookup.step() else { return nil }
         let id = lookup.int64(0)
-        metricIDs.withLock { $0[metric] = id }
+        metricIDs.withLock { $0[key] = id }
         return id
     }
 
@@ -305,11 +344,14 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
     public struct Stats: Sendable, Equatable {
         public var metrics: Int
         /// Stored point entries: one per metric, unit and storage interval, plus one per
-        /// later write to an interval that already had data (merged by compaction).
+        /// later write to an interval that already had data (merged by compaction); points
+        /// still waiting in the recent table included.
         public var points: Int
         public var blocks: Int
         /// Points per storage tier (seconds per point: 1, 60, 300, 3600).
         public var pointsByTier: [Int: Int]
+        /// Of `points`, those written but not yet folded into blocks (see `foldRecent()`).
+        public var recentPoints: Int
         public var dashboards: Int
         /// The database file plus its WAL, in bytes.
         public var bytesOnDisk: Int64
@@ -323,18 +365,29 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
     /// Counts and sizes (`graphshot store stats`).
     public func stats() throws(MetricStoreError) -> Stats {
         let counts = try storeErrors("cannot read \(path)") {
-            try pool.read { db -> (Int, Int, [Int: Int], Int, Int64?, Int64?) in
+            try pool.read { db -> (Int, Int, [Int: Int], Int, Int64?, Int64?, Int) in
                 let metrics = try Int.fetchOne(db, sql: "SELECT count(*) FROM metric") ?? 0
                 var byTier: [Int: Int] = [:]
                 var blocks = 0
-                for row in try Row.fetchAll(db, sql: "SELECT tier, count(*), sum(points) FROM block GROUP BY tier") {
+                for row in try Row.fetchAll(db, sql: "SELECT tier, count(*), sum(points) FROM point_block GROUP BY tier") {
                     byTier[row[0]] = row[2]
                     blocks += row[1] as Int
                 }
                 let dashboards = try Int.fetchOne(db, sql: "SELECT count(*) FROM dashboard") ?? 0
-                let oldest = try Int64.fetchOne(db, sql: "SELECT min(start) FROM block")
-                let newest = try Int64.fetchOne(db, sql: "SELECT max(last_ts) FROM metric WHERE last_ts > ?", arguments: [Int64.min])
-                return (metrics, blocks, byTier, dashboards, oldest, newest)
+                var oldest = try Int64.fetchOne(db, sql: "SELECT min(start) FROM point_block")
+                var newest = try Int64.fetchOne(db, sql: "SELECT max(last_ts) FROM metric WHERE last_ts > ?", arguments: [Int64.min])
+                var recentPoints = 0
+                try RecentLog.forEachRow(db) { row in
+                    try RecentLog.forEachMetric(row) { m in
+                        if m.newest > Int64.min { newest = max(newest ?? .min, m.newest) }
+                        try RecentLog.forEachSegment(m.bytes) { s in
+                            byTier[s.tier, default: 0] += s.points
+                            recentPoints += s.points
+                            oldest = min(oldest ?? .max, s.start)
+                        }
+                    }
+                }
+                return (metrics, blocks, byTier, dashboards, oldest, newest, recentPoints)
             }
         }
         func size(_ p: String) -> Int64 {
@@ -343,7 +396,8 @@ public final class SQLiteMetricStore: MetricDataSource, Sendable {
         let db = size(path), wal = size(path + "-wal")
         return Stats(
             metrics: counts.0, points: counts.2.values.reduce(0, +), blocks: counts.1, pointsByTier: counts.2,
-            dashboards: counts.3, bytesOnDisk: db + wal, databaseBytes: db, walBytes: wal, oldest: counts.4, newest: counts.5)
+            recentPoints: counts.6, dashboards: counts.3, bytesOnDisk: db + wal, databaseBytes: db, walBytes: wal,
+            oldest: counts.4, newest: counts.5)
     }
 
     /// Copies the WAL into the database file and truncates it (after big imports).

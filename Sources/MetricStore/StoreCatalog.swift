@@ -104,23 +104,36 @@ extension SQLiteMetricStore {
     func scanCatalogue(
         _ query: MetricListQuery, after: CatalogueKey?, limit: Int, _ db: Database
     ) throws -> (metrics: [MetricIdentity], more: Bool, lastKey: CatalogueKey?) {
+        // Metrics whose newest datum waits in the recent table (see `RecentLog`) are active
+        // by that datum too: they are checked here rather than by the SQL condition.
+        var activeInRecent: Set<Int64> = []
+        if let since = query.activeSince {
+            let rows = try RawStatement(db, "SELECT data FROM recent WHERE max_ts >= ?1")
+            defer { rows.reset() }
+            rows.bind(1, since)
+            while try rows.step() {
+                try RecentLog.forEachMetric(rows.blob(0)) { m in if m.newest >= since { activeInRecent.insert(m.metric) } }
+            }
+        }
         var conditions: [String] = []
         if query.namespace != nil { conditions.append("namespace = ?1") }
         if query.metricName != nil { conditions.append("name = ?2") }
-        if query.activeSince != nil { conditions.append("last_ts >= ?3") }
+        if query.activeSince != nil && activeInRecent.isEmpty { conditions.append("last_ts >= ?3") }
         if after != nil { conditions.append("(namespace, name, dims) > (?4, ?5, ?6)") }
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let select = try RawStatement(db, "SELECT namespace, name, dims FROM metric" + whereClause + " ORDER BY namespace, name, dims")
+        let select = try RawStatement(db, "SELECT namespace, name, dims, id, last_ts FROM metric" + whereClause + " ORDER BY namespace, name, dims")
         defer { select.reset() }
         if let ns = query.namespace { select.bind(1, text: ns) }
         if let n = query.metricName { select.bind(2, text: n) }
-        if let since = query.activeSince { select.bind(3, since) }
+        if let since = query.activeSince, activeInRecent.isEmpty { select.bind(3, since) }
         if let after {
             select.bind(4, text: after.namespace); select.bind(5, text: after.name); select.bind(6, blob: after.dims)
         }
         var out: [MetricIdentity] = []
         var lastKey: CatalogueKey? = nil
         while try select.step() {
+            if let since = query.activeSince, !activeInRecent.isEmpty,
+               select.int64(4) < since && !activeInRecent.contains(select.int64(3)) { continue }
             let raw = select.blob(2)
             guard let dims = DimensionKey.decode(raw) else { throw MetricStoreError("a stored metric key is damaged") }
             let metric = MetricIdentity(namespace: select.text(0), name: select.text(1), dimensions: dims)

@@ -66,38 +66,68 @@ extension SQLiteMetricStore {
     }
 
     /// The stored points of metric `id` that fall in `grid`, each with its bucket index,
-    /// blocks in tier order. See `RetentionPolicy` for which points a bucket may use.
+    /// blocks in tier order, each block followed by the recent entries of the same block (in
+    /// write order: the order a fold gives them). See `RetentionPolicy` for which points a
+    /// bucket may use.
     func gather(
         metric id: Int64, grid: BucketGrid, end: EpochSeconds, now: EpochSeconds, wholeRange: Bool, unit: Int?, _ db: Database
     ) throws -> [GatheredPoint] {
         var out: [GatheredPoint] = []
         let period = grid.period
         let sql = unit == nil
-            ? "SELECT start, unit, data FROM block WHERE metric = ?1 AND tier = ?2 AND start > ?3 AND start < ?4"
-            : "SELECT start, unit, data FROM block WHERE metric = ?1 AND tier = ?2 AND start > ?3 AND start < ?4 AND unit = ?5"
+            ? "SELECT start, unit, data FROM point_block WHERE metric = ?1 AND tier = ?2 AND start > ?3 AND start < ?4 ORDER BY start, unit"
+            : "SELECT start, unit, data FROM point_block WHERE metric = ?1 AND tier = ?2 AND start > ?3 AND start < ?4 AND unit = ?5 ORDER BY start, unit"
         let select = try RawStatement(db, sql)
         defer { select.reset() }
         let policy = retention
+        let recent = try RecentLog.segments(of: id, db)
+        func visit(tier: Int, start: Int64, unit unitCode: Int, _ bytes: UnsafeRawBufferPointer) throws {
+            try BlockCodec.forEachPoint(bytes) { slot, payload in
+                let t = start + Int64(slot) * Int64(tier)
+                guard t >= grid.start, let eff = policy.effectiveTier(stored: tier, time: t, now: now) else { return }
+                if !wholeRange && period % eff != 0 { return }
+                let f = eff == 1 ? t : floorTo(t, Int64(eff))
+                guard f < end, let k = grid.index(of: f) else { return }
+                out.append(GatheredPoint(bucket: k, unit: unitCode, payload: payload))
+            }
+        }
         for tier in Tier.all {
             let span = Tier.blockSpan(tier)
             // A point at or after grid.start lies in a block starting after grid.start − span; a
             // point whose effective interval starts before `end` lies before end + 1 hour.
+            let low = grid.start &- span, high = end &+ 3600
+            var waiting = recent.filter { s in
+                s.tier == tier && s.start > low && s.start < high && (unit == nil || s.unit == unit)
+            }
+            // Stable: segments of one block stay in write order.
+            if waiting.count > 1 {
+                waiting = waiting.enumerated().sorted { a, b in
+                    (a.element.start, a.element.unit, a.offset) < (b.element.start, b.element.unit, b.offset)
+                }.map(\.element)
+            }
+            var r = 0
+            func visitWaiting(before start: Int64, _ unitCode: Int, including: Bool) throws {
+                while r < waiting.count {
+                    let s = waiting[r]
+                    let earlier = s.start < start || (s.start == start && s.unit < unitCode)
+                    let same = s.start == start && s.unit == unitCode
+                    guard earlier || (including && same) else { return }
+                    try s.entries.withUnsafeBytes { try visit(tier: tier, start: s.start, unit: s.unit, $0) }
+                    r += 1
+                }
+            }
             select.bind(1, id); select.bind(2, tier)
-            select.bind(3, grid.start &- span); select.bind(4, end &+ 3600)
+            select.bind(3, low); select.bind(4, high)
             if let unit { select.bind(5, unit) }
             while try select.step() {
                 let start = select.int64(0)
                 let unitCode = select.int(1)
-                try BlockCodec.forEachPoint(select.blob(2)) { slot, payload in
-                    let t = start + Int64(slot) * Int64(tier)
-                    guard t >= grid.start, let eff = policy.effectiveTier(stored: tier, time: t, now: now) else { return }
-                    if !wholeRange && period % eff != 0 { return }
-                    let f = eff == 1 ? t : floorTo(t, Int64(eff))
-                    guard f < end, let k = grid.index(of: f) else { return }
-                    out.append(GatheredPoint(bucket: k, unit: unitCode, payload: payload))
-                }
+                try visitWaiting(before: start, unitCode, including: false)
+                try visit(tier: tier, start: start, unit: unitCode, select.blob(2))
+                try visitWaiting(before: start, unitCode, including: true)
             }
             select.reset()
+            try visitWaiting(before: .max, .max, including: true)
         }
         return out
     }

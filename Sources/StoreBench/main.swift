@@ -6,10 +6,12 @@
 // 1. Ingestion: `--metrics` metrics × `--minutes` one-minute points (10,000 × 1,440 = 14.4 M;
 //    the first 10 M points are timed as "ingest"), written the way a live system writes:
 //    time-major (each minute, every metric), in importer-sized batches of 50,000 datums, each
-//    validated (PutMetricData content rules) and committed in one durable transaction.
-//    Reports points/s and bytes on disk per point. Also: PutMetricData calls of 1,000 datums,
+//    validated (PutMetricData content rules) and committed in one durable transaction (the
+//    folds of the recent table into blocks that writes trigger included). Reports points/s
+//    and, once everything is folded, bytes on disk per point. Also: PutMetricData calls of 1,000 datums,
 //    one durable transaction (and fsync) each.
-// 2. Reading: one metric's 1,440 one-minute Averages out of that store (GetMetricData path).
+// 2. Reading: one metric's 1,440 one-minute Averages out of that store (GetMetricData path),
+//    while the last writes still wait in the recent table and once they are folded.
 // 3. Percentiles: p99 per bucket over buckets of 1,000 raw values, through the store and
 //    through `BucketAccumulator` alone.
 import ChartCore
@@ -99,10 +101,8 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
         }
     }
     if !pending.isEmpty { try commit() }
-    try store.checkpoint()
-    let stats = try store.stats()
-    print("ingested \(timedWritten) points in \(fmt(seconds(timed), 2)) s: \(Int(Double(timedWritten) / seconds(timed))) points/s (validation + durable commits; validation alone \(fmt(seconds(validation), 2)) s); CPU \(fmt(cpu, 2)) s: \(Int(Double(timedWritten) / cpu)) points per CPU-second")
-    print("store: \(stats.points) points, \(stats.metrics) metrics, \(stats.bytesOnDisk) bytes on disk: \(fmt(Double(stats.bytesOnDisk) / Double(stats.points), 2)) bytes per point")
+    print("ingested \(timedWritten) points in \(fmt(seconds(timed), 2)) s: \(Int(Double(timedWritten) / seconds(timed))) points/s (validation + durable commits, folds included; validation alone \(fmt(seconds(validation), 2)) s); CPU \(fmt(cpu, 2)) s: \(Int(Double(timedWritten) / cpu)) points per CPU-second")
+    let waiting = try store.stats().recentPoints
 
     // PutMetricData-sized calls: 1,000 datums, one transaction and fsync each.
     do {
@@ -123,21 +123,31 @@ func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.
     }
 
     // MARK: 2. Reading one metric's day
-    print("== read: one metric's \(minutes) one-minute Averages")
-    var readTimes: [Double] = []
-    for i in 0..<1000 {
-        let m = Int(mix.next() % UInt64(metricCount))
-        let q = MetricStatQuery(id: "m1", metric: MetricIdentity(namespace: "Bench", name: "Latency", dimensions: dimensionSets[m]),
-                                stat: .average, period: 60)
-        let request = MetricDataRequest(queries: [q], start: day0, end: day0 + EpochSeconds(minutes) * 60, now: now)
-        let t0 = clock.now
-        let r = try store.getMetricData(request)
-        let dt = seconds(clock.now - t0)
-        precondition(r[0].values.count == minutes, "expected \(minutes) values, got \(r[0].values.count)")
-        if i >= 20 { readTimes.append(dt) }
+    func readDay(_ what: String) throws {
+        var readTimes: [Double] = []
+        for i in 0..<1000 {
+            let m = Int(mix.next() % UInt64(metricCount))
+            let q = MetricStatQuery(id: "m1", metric: MetricIdentity(namespace: "Bench", name: "Latency", dimensions: dimensionSets[m]),
+                                    stat: .average, period: 60)
+            let request = MetricDataRequest(queries: [q], start: day0, end: day0 + EpochSeconds(minutes) * 60, now: now)
+            let t0 = clock.now
+            let r = try store.getMetricData(request)
+            let dt = seconds(clock.now - t0)
+            precondition(r[0].values.count == minutes, "expected \(minutes) values, got \(r[0].values.count)")
+            if i >= 20 { readTimes.append(dt) }
+        }
+        readTimes.sort()
+        print("read \(minutes) points (\(what)): median \(fmt(readTimes[readTimes.count / 2] * 1000, 3)) ms, p90 \(fmt(readTimes[readTimes.count * 9 / 10] * 1000, 3)) ms, mean \(fmt(readTimes.reduce(0, +) / Double(readTimes.count) * 1000, 3)) ms")
     }
-    readTimes.sort()
-    print("read \(minutes) points: median \(fmt(readTimes[readTimes.count / 2] * 1000, 3)) ms, p90 \(fmt(readTimes[readTimes.count * 9 / 10] * 1000, 3)) ms, mean \(fmt(readTimes.reduce(0, +) / Double(readTimes.count) * 1000, 3)) ms")
+    print("== read: one metric's \(minutes) one-minute Averages")
+    try readDay("\(waiting) points still in the recent table")
+    let f0 = clock.now
+    let folded = try store.foldRecent()
+    print("fold of the last \(folded) points: \(fmt(seconds(clock.now - f0) * 1000, 1)) ms")
+    try readDay("all folded")
+    try store.checkpoint()
+    let stats = try store.stats()
+    print("store: \(stats.points) points, \(stats.metrics) metrics, \(stats.bytesOnDisk) bytes on disk: \(fmt(Double(stats.bytesOnDisk) / Double(stats.points), 2)) bytes per point")
 
     // MARK: 3. p99 over buckets of 1,000 raw values
     print("== p99 over buckets of 1,000 raw values")

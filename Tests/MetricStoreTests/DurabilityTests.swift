@@ -18,9 +18,14 @@ struct DurabilityTests {
     /// Starts `graphshot store import` on a large CSV file, kills it with SIGKILL after a few
     /// acknowledged batches, and checks the file: every acknowledged batch is there in full,
     /// and whatever else is there is whole batches (never part of one).
-    @Test func killingAnImportLosesNoAcknowledgedBatchAndLeavesNoPartialOne() throws {
+    ///
+    /// The second case writes small batches past the point where writes fold the recent
+    /// table into blocks (one metric: every 256 batches, `RecentLimits.standard`), so the
+    /// kill finds folded blocks and recent rows side by side, possibly mid-fold.
+    @Test(arguments: [(2_000, 10), (200, 300)])
+    func killingAnImportLosesNoAcknowledgedBatchAndLeavesNoPartialOne(_ batch: Int, _ batchesBeforeKill: Int) throws {
         let scratch = Scratch()
-        let total = 400_000, batch = 2_000
+        let total = 400_000
         let base = at("2024-03-01T00:00:00Z")
         // Datum i: value i at base + i seconds, so the first K datums sum to K(K−1)/2.
         var text = "timestamp,namespace,metric,dimensions,value,unit\n"
@@ -41,7 +46,7 @@ struct DurabilityTests {
         var acknowledged = 0
         var buffer = ""
         let deadline = Date().addingTimeInterval(120)
-        while acknowledged < 10 * batch && Date() < deadline && process.isRunning {
+        while acknowledged < batchesBeforeKill * batch && Date() < deadline && process.isRunning {
             let data = out.fileHandleForReading.availableData
             if data.isEmpty { break }
             buffer += String(decoding: data, as: UTF8.self)
@@ -53,7 +58,7 @@ struct DurabilityTests {
         buffer += String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         acknowledged = max(acknowledged, Self.lastTotal(buffer))
         #expect(process.terminationReason == .uncaughtSignal, "the importer finished before it could be killed")
-        #expect(acknowledged >= 10 * batch)
+        #expect(acknowledged >= batchesBeforeKill * batch)
 
         let store = try SQLiteMetricStore(path: storePath, create: false)
         let metric = MetricIdentity(namespace: "Durability", name: "Counter", dimensions: [Dimension(name: "Host", value: "h1")])
