@@ -16,14 +16,17 @@ typedef enum {
     /// malloc/realloc failed.
     CPNG_ERROR_MEMORY = 2,
     /// libpng reported an error (longjmp'd out of the writer).
-    CPNG_ERROR_LIBPNG = 3
+    CPNG_ERROR_LIBPNG = 3,
+    /// libdeflate could not compress (cannot happen with a buffer of its own bound).
+    CPNG_ERROR_COMPRESS = 4
 } cpng_status;
 
 /// Encodes a Cairo ARGB32 buffer (premultiplied alpha, native-endian 32-bit words,
 /// i.e. bytes B,G,R,A on little-endian machines) as a PNG in memory.
 ///
 /// Writes 8-bit RGB (colour type 2) when every pixel is opaque, else 8-bit RGBA
-/// (colour type 6) with the alpha un-premultiplied. zlib level 1, filter UP, strategy Z_RLE.
+/// (colour type 6) with the alpha un-premultiplied; filter UP on every row, compressed by
+/// libdeflate at level 1 (the PNG chunks are written here, not by libpng).
 ///
 /// On CPNG_OK, `*out` is a malloc'd buffer of `*out_length` bytes that the caller frees
 /// with cpng_free (or free). On error, `*out` is NULL and `*out_length` is 0.
