@@ -140,12 +140,20 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     uint8_t *previous = rows, *current = rows + row_bytes, *dst = raw;
     for (int y = 0; y < height; y++) {
         const uint32_t *src = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
-        if (opaque) {
-            cpng_row_rgb(src, current, width);
-        } else {
-            cpng_row_rgba(src, current, width);
-        }
         *dst++ = 2;
+        if (opaque) {
+            // Straight from the words: RGB of this row minus RGB of the row above.
+            const uint32_t *above = y > 0 ? (const uint32_t *)(const void *)(data + (size_t)(y - 1) * (size_t)stride) : NULL;
+            for (int x = 0; x < width; x++) {
+                const uint32_t p = src[x], q = above ? above[x] : 0;
+                dst[0] = (uint8_t)((p >> 16) - (q >> 16));
+                dst[1] = (uint8_t)((p >> 8) - (q >> 8));
+                dst[2] = (uint8_t)(p - q);
+                dst += 3;
+            }
+            continue;
+        }
+        cpng_row_rgba(src, current, width);
         for (size_t i = 0; i < row_bytes; i++) dst[i] = (uint8_t)(current[i] - previous[i]);
         dst += row_bytes;
         uint8_t *swap = previous;
