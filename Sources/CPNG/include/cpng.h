@@ -52,8 +52,9 @@ enum {
     CPNG_STRATEGY_RLE = 3
 };
 
-/// Like cpng_encode_argb32 with a chosen zlib `level` (0–9), row `filters` (CPNG_FILTER_*
-/// bits, non-zero) and zlib `strategy` (CPNG_STRATEGY_*).
+/// Like cpng_encode_argb32 (same colour types and pixels), but written by libpng and zlib
+/// with a chosen zlib `level` (0–9), row `filters` (CPNG_FILTER_* bits, non-zero) and zlib
+/// `strategy` (CPNG_STRATEGY_*): the byte-budget ladder's stronger settings.
 int cpng_encode_argb32_with(const uint8_t *data, int width, int height, int stride,
                             int level, int filters, int strategy,
                             uint8_t **out, size_t *out_length);
