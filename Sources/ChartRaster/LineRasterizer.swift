@@ -1,7 +1,6 @@
 import ChartCore
 import ChartScene
 
-
 /// Draws solid, anti-aliased polylines straight into the ARGB32 pixel buffer Cairo paints on.
 ///
 /// Why not Cairo: data lines are the hot path of every render, and Cairo's stroker builds
