@@ -55,10 +55,11 @@ let package = Package(
         .target(name: "ChartLayout", dependencies: ["ChartCore", "WidgetSpec", "ChartScales", "ChartScene"]),
         // System Cairo + FreeType (pkg-config cairo-ft).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev", "libfreetype-dev"])]),
-        // A small libpng writer in C: libpng reports errors with setjmp/longjmp, which Swift cannot use.
+        // Small PNG writers in C: the default one around libdeflate (faster, smaller files), the
+        // budget ladder's on libpng, which reports errors with setjmp/longjmp (Swift cannot use it).
         .target(
             name: "CPNG",
-            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z")]
+            linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("deflate")]
         ),
         // The bundled TrueType fonts and their licence; located by path, never through fontconfig.
         .target(

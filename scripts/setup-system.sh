@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib, SQLite)
+# Installs the system libraries Graphshot links against (Cairo, FreeType, libpng, zlib, libdeflate, SQLite)
 # and the tools its tests use to turn SVG and PDF output back into pixels (rsvg-convert from
 # librsvg2-bin, pdftoppm from poppler-utils) when they are missing. Debian/Ubuntu only;
 # prints what to install elsewhere.
@@ -7,7 +7,7 @@ set -euo pipefail
 
 have_libs() {
     command -v pkg-config >/dev/null 2>&1 \
-        && pkg-config --exists cairo-ft cairo-svg cairo-pdf freetype2 libpng zlib sqlite3 2>/dev/null \
+        && pkg-config --exists cairo-ft cairo-svg cairo-pdf freetype2 libpng zlib libdeflate sqlite3 2>/dev/null \
         && command -v rsvg-convert >/dev/null 2>&1 \
         && command -v pdftoppm >/dev/null 2>&1
 }
@@ -23,9 +23,9 @@ if have_libs; then
     exit 0
 fi
 
-packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev libsqlite3-dev pkg-config librsvg2-bin poppler-utils"
+packages="libcairo2-dev libfreetype-dev libpng-dev zlib1g-dev libdeflate-dev libsqlite3-dev pkg-config librsvg2-bin poppler-utils"
 if ! command -v apt-get >/dev/null 2>&1; then
-    echo "graphshot: please install Cairo, FreeType, libpng, zlib and SQLite development packages, pkg-config, rsvg-convert and pdftoppm" >&2
+    echo "graphshot: please install Cairo, FreeType, libpng, zlib, libdeflate and SQLite development packages, pkg-config, rsvg-convert and pdftoppm" >&2
     exit 1
 fi
 sudo=""

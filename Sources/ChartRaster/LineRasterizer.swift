@@ -29,7 +29,7 @@ final class LineRasterizer {
         let count = max(1, width * height)
         mask = .allocate(capacity: count)
         mask.initialize(repeating: 0, count: count)
-        touched = .allocate(capacity: count)
+        touched = .allocate(capacity: count + 1)  // + 1: `cover` writes one index past the last kept
     }
 
     deinit {
@@ -47,66 +47,95 @@ final class LineRasterizer {
     func draw(_ points: [Point?], stroke: Stroke, clip: PixelBox, pixels: UnsafeMutablePointer<UInt32>) {
         guard !clip.isEmpty else { return }
         let radius = stroke.width / 2 + 0.5
+        let box = (minX: Double(clip.x0) - radius - 1, minY: Double(clip.y0) - radius - 1,
+                   maxX: Double(clip.x1) + radius + 1, maxY: Double(clip.y1) + radius + 1)
         var previous: Point?
         for point in points {
             guard let point, point.x.isFinite, point.y.isFinite else { previous = nil; continue }
-            if let a = previous { cover(a, point, radius: radius, clip: clip) }
+            if let a = previous { cover(a, point, radius: radius, clip: clip, box: box) }
             previous = point
         }
         composite(stroke.color, into: pixels)
     }
 
     /// Adds the capsule around segment `a`–`b` to the mask.
-    private func cover(_ a0: Point, _ b0: Point, radius r: Double, clip: PixelBox) {
-        // Clip the segment to the clip box grown by the radius, so far-away geometry costs nothing.
-        // First into the finite safe box shared with the Cairo path, then to the clip box grown by
-        // the radius, so far-away geometry costs nothing and every number below stays finite.
-        guard let (s0, s1) = SafeGeometry.clipSegment(a0, b0) else { return }
-        let box = (minX: Double(clip.x0) - r - 1, minY: Double(clip.y0) - r - 1, maxX: Double(clip.x1) + r + 1, maxY: Double(clip.y1) + r + 1)
-        guard let (a, b) = LineRasterizer.clip(s0, s1, box),
-              a.x.isFinite, a.y.isFinite, b.x.isFinite, b.y.isFinite else { return }
+    ///
+    /// This is the hot loop of every line chart: noisy series give thousands of short, steep
+    /// segments. The capsule is walked along lines parallel to the segment's longer axis
+    /// (rows for flat segments, columns for steep ones), so each line holds a long run of
+    /// pixels and the per-line set-up is paid a few times per segment, not once per row.
+    @inline(__always)
+    private func cover(_ a0: Point, _ b0: Point, radius r: Double, clip: PixelBox, box: (minX: Double, minY: Double, maxX: Double, maxY: Double)) {
+        // Clip the segment to the clip box grown by the radius, so far-away geometry costs nothing
+        // and every number below stays finite. Data segments are almost always inside already.
+        var a = a0, b = b0
+        if !(LineRasterizer.inside(a0, box) && LineRasterizer.inside(b0, box)) {
+            // First into the finite safe box shared with the Cairo path, then to the grown clip box.
+            guard let (s0, s1) = SafeGeometry.clipSegment(a0, b0),
+                  let (c0, c1) = LineRasterizer.clip(s0, s1, box),
+                  c0.x.isFinite, c0.y.isFinite, c1.x.isFinite, c1.y.isFinite else { return }
+            a = c0; b = c1
+        }
+        if abs(b.y - a.y) > abs(b.x - a.x) {
+            // Transposed: "rows" are pixel columns, "columns" step down a column.
+            coverLines(a: Point(x: a.y, y: a.x), b: Point(x: b.y, y: b.x), r: r,
+                       lineRange: (clip.x0, clip.x1), spanRange: (clip.y0, clip.y1), lineStride: 1, spanStride: width)
+        } else {
+            coverLines(a: a, b: b, r: r,
+                       lineRange: (clip.y0, clip.y1), spanRange: (clip.x0, clip.x1), lineStride: width, spanStride: 1)
+        }
+    }
+
+    /// The capsule walked line by line: line `v` (a row, or a column when transposed) at
+    /// coordinate `v + 0.5`, pixels `u` along it; mask index `v·lineStride + u·spanStride`.
+    /// `lineRange` and `spanRange` are half-open pixel ranges (the clip).
+    @inline(__always)
+    private func coverLines(a: Point, b: Point, r: Double, lineRange: (Int, Int), spanRange: (Int, Int), lineStride: Int, spanStride: Int) {
         let dx = b.x - a.x, dy = b.y - a.y
         let lengthSquared = dx * dx + dy * dy
         let inverseLengthSquared = lengthSquared > 0 ? 1 / lengthSquared : 0
         let length = lengthSquared.squareRoot()
         let minX = min(a.x, b.x) - r, maxX = max(a.x, b.x) + r
-        let rowStart = LineRasterizer.pixel((min(a.y, b.y) - r).rounded(.down), clip.y0, clip.y1 - 1)
-        let rowEnd = LineRasterizer.pixel((max(a.y, b.y) + r).rounded(.up), clip.y0, clip.y1 - 1)
-        guard rowStart <= rowEnd else { return }
-        let steep = abs(dy) > 1e-9
-        let slope = steep ? dx / dy : 0
-        let halfSpan = steep ? r * length / abs(dy) : 0
-        let mask = self.mask, touched = self.touched, width = self.width
+        let first = LineRasterizer.floorToInt(LineRasterizer.clamp(min(a.y, b.y) - r, Double(lineRange.0), Double(lineRange.1 - 1)))
+        let last = LineRasterizer.ceilToInt(LineRasterizer.clamp(max(a.y, b.y) + r, Double(lineRange.0), Double(lineRange.1 - 1)))
+        guard first <= last else { return }
+        let slanted = abs(dy) > 1e-9
+        let slope = slanted ? dx / dy : 0
+        let halfSpan = slanted ? r * length / abs(dy) : 0
+        let mask = self.mask, touched = self.touched
+        // Per-pixel work in Float, relative to `a`, stepped incrementally along the line:
+        // `along` is the projection parameter t·|d|², `across` the perpendicular distance × |d|.
+        // Inside the segment (0 ≤ t ≤ 1) the distance is |across| / |d| — no square root;
+        // only the round caps need the distance to an end point.
+        let fdx = Float(dx), fdy = Float(dy), finv = Float(inverseLengthSquared), fr = Float(r)
+        let flen = Float(length), fLengthSquared = Float(lengthSquared)
+        let inverseLength = flen > 0 ? 1 / flen : 0
+        let hasLength = flen > 0
+        let spanLow = Double(spanRange.0), spanHigh = Double(spanRange.1), spanLowEnd = Double(spanRange.0 - 1), spanHighEnd = Double(spanRange.1 - 1)
         var count = touchedCount
-        for y in rowStart...rowEnd {
-            let yc = Double(y) + 0.5
+        for v in first...last {
+            let vc = Double(v) + 0.5
             var lo = minX, hi = maxX
-            if steep {
-                let x = a.x + (yc - a.y) * slope
+            if slanted {
+                let x = a.x + (vc - a.y) * slope
                 lo = max(lo, x - halfSpan)
                 hi = min(hi, x + halfSpan)
-            } else if abs(yc - a.y) > r {
+            } else if abs(vc - a.y) > r {
                 continue
             }
             guard lo <= hi else { continue }
-            let colStart = LineRasterizer.pixel((lo - 0.5).rounded(.up), clip.x0, clip.x1)
-            let colEnd = LineRasterizer.pixel((hi - 0.5).rounded(.down), clip.x0 - 1, clip.x1 - 1)
-            guard colStart <= colEnd else { continue }
-            // Per-pixel work in Float, relative to `a`, stepped incrementally along the row:
-            // `along` is the projection parameter t·|d|², `across` the perpendicular distance × |d|.
-            // Inside the segment (0 ≤ t ≤ 1) the distance is |across| / |d| — no square root;
-            // only the round caps need the distance to an end point.
-            let fdx = Float(dx), fdy = Float(dy), finv = Float(inverseLengthSquared), fr = Float(r)
-            let flen = Float(length), fLengthSquared = Float(lengthSquared)
-            let inverseLength = flen > 0 ? 1 / flen : 0
-            let py = Float(yc - a.y)
-            var px = Float(Double(colStart) + 0.5 - a.x)
+            let start = LineRasterizer.ceilToInt(LineRasterizer.clamp(lo - 0.5, spanLow, spanHigh))
+            let end = LineRasterizer.floorToInt(LineRasterizer.clamp(hi - 0.5, spanLowEnd, spanHighEnd))
+            guard start <= end else { continue }
+            let py = Float(vc - a.y)
+            var px = Float(Double(start) + 0.5 - a.x)
             var along = px * fdx + py * fdy
             var across = px * fdy - py * fdx
-            let rowBase = y * width
-            for x in colStart...colEnd {
+            var index = v * lineStride + start * spanStride
+            var n = end - start + 1
+            repeat {
                 let distance: Float
-                if along >= 0 && along <= fLengthSquared && flen > 0 {
+                if along >= 0 && along <= fLengthSquared && hasLength {
                     distance = abs(across) * inverseLength
                 } else {
                     let t = min(1, max(0, along * finv))
@@ -117,15 +146,40 @@ final class LineRasterizer {
                 along += fdx
                 across += fdy
                 let coverage = fr - distance
-                guard coverage > 0 else { continue }
-                let c = min(1, coverage)
-                let index = rowBase + x
-                let old = mask[index]
-                if old == 0 { touched[count] = Int32(index); count += 1 }
-                if c > old { mask[index] = c }
-            }
+                if coverage > 0 {
+                    let c = min(1, coverage)
+                    let old = mask[index]
+                    // Branch-free bookkeeping: the index is always written, kept only on a first touch.
+                    touched[count] = Int32(truncatingIfNeeded: index)
+                    count &+= old == 0 ? 1 : 0
+                    mask[index] = max(old, c)
+                }
+                index &+= spanStride
+                n &-= 1
+            } while n > 0
         }
         touchedCount = count
+    }
+
+    @inline(__always) static func inside(_ p: Point, _ box: (minX: Double, minY: Double, maxX: Double, maxY: Double)) -> Bool {
+        p.x >= box.minX && p.x <= box.maxX && p.y >= box.minY && p.y <= box.maxY
+    }
+
+    /// `v` limited to `lo…hi` (NaN gives `lo`).
+    @inline(__always) static func clamp(_ v: Double, _ lo: Double, _ hi: Double) -> Double {
+        v >= lo ? (v <= hi ? v : hi) : lo
+    }
+
+    /// `ceil(v)` for a finite `v` well inside Int's range, without a libm call.
+    @inline(__always) static func ceilToInt(_ v: Double) -> Int {
+        let t = Int(v)
+        return Double(t) < v ? t + 1 : t
+    }
+
+    /// `floor(v)` for a finite `v` well inside Int's range, without a libm call.
+    @inline(__always) static func floorToInt(_ v: Double) -> Int {
+        let t = Int(v)
+        return Double(t) > v ? t - 1 : t
     }
 
     /// Composites the mask in `color` over the pixels and clears it.
@@ -146,13 +200,6 @@ final class LineRasterizer {
             pixels[index] = oa << 24 | or << 16 | og << 8 | ob
         }
         touchedCount = 0
-    }
-
-    /// `v` as a pixel index clamped to `lo…hi` (NaN gives `lo`), so no conversion can trap.
-    static func pixel(_ v: Double, _ lo: Int, _ hi: Int) -> Int {
-        guard v >= Double(lo) else { return lo }
-        guard v <= Double(hi) else { return hi }
-        return Int(v)
     }
 
     /// Liang–Barsky clipping of a segment to a box; nil when nothing is inside.

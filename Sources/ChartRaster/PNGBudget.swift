@@ -14,7 +14,8 @@ public struct PNGSettings: Sendable, Equatable, CustomStringConvertible {
         self.level = level; self.filters = filters; self.strategy = strategy
     }
 
-    /// Graphshot's default: fast (level 1, filter UP, run-length strategy).
+    /// libpng's fastest useful settings (level 1, filter UP, run-length strategy). The default
+    /// encoder (`encodePNG(_:)`) no longer uses libpng: it is faster and smaller still.
     public static let fast = PNGSettings(level: 1, filters: Int(CPNG_FILTER_UP), strategy: Int(CPNG_STRATEGY_RLE))
 
     public var description: String { "level \(level), filters 0x\(String(filters, radix: 16)), strategy \(strategy)" }
@@ -88,7 +89,7 @@ extension Rasterizer {
     static let paletteSizes = [256, 128, 64, 32, 16, 8, 4, 2]
 
     /// A PNG of at most `maxBytes` bytes if one can be made, trying in order:
-    /// 1. the default fast encoding;
+    /// 1. the default encoding (`encodePNG(_:)`);
     /// 2. stronger lossless compression (zlib level 9 with other filters and strategies);
     /// 3. indexed colour with the largest palette of 256, 128, … 2 colours (`ColorQuantizer`)
     ///    that fits, each encoded with the settings of `indexedLadder`; `preferredColors` (the
@@ -100,7 +101,7 @@ extension Rasterizer {
     public static func encodePNG(
         _ image: RasterImage, maxBytes: Int, preferredColors: [RGBA] = []
     ) throws(RasterError) -> PNGBudgetOutcome {
-        var best = try encodePNG(image, settings: .fast)
+        var best = try encodePNG(image)
         if best.count <= maxBytes { return PNGBudgetOutcome(png: best, met: true, paletteSize: nil, lossless: true) }
         for settings in losslessLadder {
             let png = try encodePNG(image, settings: settings)

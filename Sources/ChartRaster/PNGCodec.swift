@@ -2,10 +2,10 @@ import CCairo
 import CPNG
 
 extension Rasterizer {
-    /// Encodes with the libpng shim: 8-bit RGB when every pixel is opaque, else 8-bit RGBA
-    /// (un-premultiplied); zlib level 1, filter UP, strategy Z_RLE (fast, ~3 % larger than
-    /// Cairo's own writer). The bytes depend on the zlib/libpng versions; compare decoded
-    /// pixels, never bytes, across machines.
+    /// Encodes with the C shim's own PNG writer: 8-bit RGB when every pixel is opaque, else
+    /// 8-bit RGBA (un-premultiplied); filter UP, libdeflate level 1 (about as fast as zlib's
+    /// level 1 with run-length strategy, and 10–50 % smaller). The bytes depend on the
+    /// libdeflate version; compare decoded pixels, never bytes, across machines.
     public static func encodePNG(_ image: RasterImage) throws(RasterError) -> [UInt8] {
         guard image.width > 0, image.height > 0 else { throw .invalidSize(width: Double(image.width), height: Double(image.height)) }
         var output: UnsafeMutablePointer<UInt8>?

@@ -57,6 +57,25 @@ import Testing
         #expect(differing <= 15, "\(differing) pixels differ by more than 24, worst \(worst)")
     }
 
+    @Test func steepAndFlatSegmentsAreDrawnAlike() throws {
+        // Steep segments are walked down columns, flat ones along rows: a noisy polyline and its
+        // mirror image across the diagonal must give mirrored pixels, bit for bit.
+        let points: [Point?] = (0..<160).map { i -> Point? in
+            let t = Double(i)
+            let noise = Double((i * 37) % 11) * 1.3
+            return Point(x: 5 + t * 0.55, y: 50 + 25 * sin(t / 9) + noise)
+        }
+        let mirrored = points.map { $0.map { Point(x: $0.y, y: $0.x) } }
+        let a = try render([line(points, color: blue.withOpacity(0.8))])
+        let b = try render([line(mirrored, color: blue.withOpacity(0.8))])
+        var differing = 0
+        for y in 0..<100 {
+            for x in 0..<100 where a.premultipliedPixel(x: x, y: y) != b.premultipliedPixel(x: y, y: x) { differing += 1 }
+        }
+        #expect(differing == 0)
+        #expect(inkBox(a) != nil)
+    }
+
     @Test func respectsTheGroupClip() throws {
         let image = try render([
             .group(role: "plot", clip: Rect(x: 20, y: 0, width: 40, height: 100), items: [

@@ -38,6 +38,27 @@ import Testing
         #expect(decoded == image)  // premultiplied words identical: un-premultiply matches Cairo's
     }
 
+    /// The default encoder writes the PNG container itself around libdeflate; the libpng path
+    /// (`settings: .fast`, zlib level 1) is the reference it replaced.
+    @Test func defaultEncoderMatchesLibpngPixelsAndIsNoBigger() throws {
+        let opaque = try Rasterizer.render(DeterminismTests.sampleScene(), fonts: FontLibrary.bundled())
+        let points = (0..<600).map { i -> Point? in Point(x: Double(i) / 6, y: 50 + 40 * sin(Double(i) / 7) * cos(Double(i) / 31)) }
+        let translucent = try render([
+            .polyline(points: points, stroke: Stroke(color: blue.withOpacity(0.7), width: 1.5)),
+            .text(TextRun(text: "Alpha", anchor: Point(x: 50, y: 20), font: FontSpec(size: 13), color: .black, align: .middle)),
+        ], background: RGBA(r: 255, g: 255, b: 255, a: 90))
+        for image in [opaque, translucent] {
+            let ours = try Rasterizer.encodePNG(image)
+            let libpng = try Rasterizer.encodePNG(image, settings: .fast)
+            #expect(header(ours).colourType == header(libpng).colourType)
+            #expect(try RasterImage.decodePNG(ours) == RasterImage.decodePNG(libpng))
+            #expect(ours.count <= libpng.count, "\(ours.count) bytes, libpng \(libpng.count)")
+            // The chunk sequence: IHDR first, IEND (empty) last.
+            #expect(Array(ours[12..<16]) == Array("IHDR".utf8))
+            #expect(Array(ours.suffix(12)) == [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
+        }
+    }
+
     @Test func redAndBlueAreNotSwapped() throws {
         let image = try render([.rect(rect: Rect(x: 0, y: 0, width: 50, height: 100), fill: RGBA(r: 255, g: 0, b: 0), stroke: nil)])
         let decoded = try RasterImage.decodePNG(Rasterizer.encodePNG(image))

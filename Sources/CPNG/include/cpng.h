@@ -16,14 +16,17 @@ typedef enum {
     /// malloc/realloc failed.
     CPNG_ERROR_MEMORY = 2,
     /// libpng reported an error (longjmp'd out of the writer).
-    CPNG_ERROR_LIBPNG = 3
+    CPNG_ERROR_LIBPNG = 3,
+    /// libdeflate could not compress (cannot happen with a buffer of its own bound).
+    CPNG_ERROR_COMPRESS = 4
 } cpng_status;
 
 /// Encodes a Cairo ARGB32 buffer (premultiplied alpha, native-endian 32-bit words,
 /// i.e. bytes B,G,R,A on little-endian machines) as a PNG in memory.
 ///
 /// Writes 8-bit RGB (colour type 2) when every pixel is opaque, else 8-bit RGBA
-/// (colour type 6) with the alpha un-premultiplied. zlib level 1, filter UP, strategy Z_RLE.
+/// (colour type 6) with the alpha un-premultiplied; filter UP on every row, compressed by
+/// libdeflate at level 1 (the PNG chunks are written here, not by libpng).
 ///
 /// On CPNG_OK, `*out` is a malloc'd buffer of `*out_length` bytes that the caller frees
 /// with cpng_free (or free). On error, `*out` is NULL and `*out_length` is 0.
@@ -49,8 +52,9 @@ enum {
     CPNG_STRATEGY_RLE = 3
 };
 
-/// Like cpng_encode_argb32 with a chosen zlib `level` (0–9), row `filters` (CPNG_FILTER_*
-/// bits, non-zero) and zlib `strategy` (CPNG_STRATEGY_*).
+/// Like cpng_encode_argb32 (same colour types and pixels), but written by libpng and zlib
+/// with a chosen zlib `level` (0–9), row `filters` (CPNG_FILTER_* bits, non-zero) and zlib
+/// `strategy` (CPNG_STRATEGY_*): the byte-budget ladder's stronger settings.
 int cpng_encode_argb32_with(const uint8_t *data, int width, int height, int stride,
                             int level, int filters, int strategy,
                             uint8_t **out, size_t *out_length);
