@@ -37,39 +37,28 @@ public struct PNGBudgetOutcome: Sendable, Equatable {
 extension Rasterizer {
     /// Encodes with explicit zlib/filter settings.
     public static func encodePNG(_ image: RasterImage, settings: PNGSettings) throws(RasterError) -> [UInt8] {
-        guard image.width > 0, image.height > 0 else { throw .invalidSize(width: Double(image.width), height: Double(image.height)) }
-        var output: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        let code = image.argb32.withUnsafeBytes { raw in
+        try encodeARGB32(image) { pixels, output, length in
             cpng_encode_argb32_with(
-                raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                Int32(image.width), Int32(image.height), Int32(image.width * 4),
-                Int32(settings.level), Int32(settings.filters), Int32(settings.strategy),
-                &output, &length)
+                pixels, Int32(image.width), Int32(image.height), Int32(image.width * 4),
+                Int32(settings.level), Int32(settings.filters), Int32(settings.strategy), output, length)
         }
-        guard code == Int32(CPNG_OK.rawValue), let output else { throw .pngEncode(code: Int(code)) }
-        defer { cpng_free(output) }
-        return Array(UnsafeBufferPointer(start: output, count: length))
     }
 
     /// Encodes an indexed-colour PNG from a quantized image.
     public static func encodeIndexedPNG(_ image: QuantizedImage, settings: PNGSettings) throws(RasterError) -> [UInt8] {
         guard image.width > 0, image.height > 0 else { throw .invalidSize(width: Double(image.width), height: Double(image.height)) }
         let palette = image.palette.flatMap { [$0.r, $0.g, $0.b, $0.a] }
-        var output: UnsafeMutablePointer<UInt8>?
-        var length = 0
-        let code = image.indices.withUnsafeBufferPointer { indices in
-            palette.withUnsafeBufferPointer { entries in
-                cpng_encode_indexed(
-                    indices.baseAddress, Int32(image.width), Int32(image.height),
-                    entries.baseAddress, Int32(image.palette.count),
-                    Int32(settings.level), Int32(settings.filters), Int32(settings.strategy),
-                    &output, &length)
+        return try encoded { output, length in
+            image.indices.withUnsafeBufferPointer { indices in
+                palette.withUnsafeBufferPointer { entries in
+                    cpng_encode_indexed(
+                        indices.baseAddress, Int32(image.width), Int32(image.height),
+                        entries.baseAddress, Int32(image.palette.count),
+                        Int32(settings.level), Int32(settings.filters), Int32(settings.strategy),
+                        output, length)
+                }
             }
         }
-        guard code == Int32(CPNG_OK.rawValue), let output else { throw .pngEncode(code: Int(code)) }
-        defer { cpng_free(output) }
-        return Array(UnsafeBufferPointer(start: output, count: length))
     }
 
     /// Lossless settings tried, in order, after the default when a budget is not met.

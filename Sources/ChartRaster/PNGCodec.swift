@@ -7,15 +7,29 @@ extension Rasterizer {
     /// level 1 with run-length strategy, and 10–50 % smaller). The bytes depend on the
     /// libdeflate version; compare decoded pixels, never bytes, across machines.
     public static func encodePNG(_ image: RasterImage) throws(RasterError) -> [UInt8] {
+        try encodeARGB32(image) { pixels, output, length in
+            cpng_encode_argb32(pixels, Int32(image.width), Int32(image.height), Int32(image.width * 4), output, length)
+        }
+    }
+
+    /// Runs one of the C shim's ARGB32 encoders over `image`'s pixels and copies its output out.
+    static func encodeARGB32(
+        _ image: RasterImage,
+        _ encoder: (UnsafePointer<UInt8>, UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>) -> Int32
+    ) throws(RasterError) -> [UInt8] {
         guard image.width > 0, image.height > 0 else { throw .invalidSize(width: Double(image.width), height: Double(image.height)) }
+        return try encoded { output, length in
+            image.argb32.withUnsafeBytes { raw in encoder(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), output, length) }
+        }
+    }
+
+    /// Calls a C shim encoder (which mallocs its output) and returns the bytes as an array.
+    static func encoded(
+        _ call: (UnsafeMutablePointer<UnsafeMutablePointer<UInt8>?>, UnsafeMutablePointer<Int>) -> Int32
+    ) throws(RasterError) -> [UInt8] {
         var output: UnsafeMutablePointer<UInt8>?
         var length = 0
-        let code = image.argb32.withUnsafeBytes { raw in
-            cpng_encode_argb32(
-                raw.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                Int32(image.width), Int32(image.height), Int32(image.width * 4),
-                &output, &length)
-        }
+        let code = call(&output, &length)
         guard code == Int32(CPNG_OK.rawValue), let output else { throw .pngEncode(code: Int(code)) }
         defer { cpng_free(output) }
         return Array(UnsafeBufferPointer(start: output, count: length))
