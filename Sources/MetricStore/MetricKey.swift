@@ -79,12 +79,18 @@ enum UnitCode {
 /// the standard `Hasher` path re-hashes every string and dimension on each lookup, which was
 /// the largest cost of a big write). The key of the store's identity → row id cache;
 /// equality compares the digests first, then the identities.
+///
+/// The digest starts from a random value chosen once per process, so metric names cannot be
+/// crafted in advance to share one digest and slow the cache down (lookups stay correct
+/// either way: equal digests still compare the identities).
 struct IdentityKey: Hashable {
     let metric: MetricIdentity
     let digest: UInt64
 
+    private static let seed = UInt64.random(in: .min ... .max)
+
     init(_ metric: MetricIdentity) {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325 ^ Self.seed
         @inline(__always) func mix(_ s: String) {
             for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
             h = (h ^ 0xFF) &* 0x100_0000_01b3
