@@ -34,6 +34,9 @@ public struct ServerConfiguration: Sendable {
     /// second without rendering again; 0 renders every request.
     public var renderCacheBytes = 64 * 1_048_576
     public var logLevel: Logger.Level = .info
+    /// Seconds between store compactions (`--compact-every`; retention tiers and folding of
+    /// pending writes); 0 never compacts. Only a persistent store is compacted.
+    public var compactInterval: Double = 3600
 
     public init() {}
 }
@@ -115,6 +118,9 @@ public enum GraphshotServer {
         logger.logLevel = config.logLevel
         let context = try makeContext(config, logger: logger)
         let router = makeRouter(context, publicURL: config.publicURL)
+        if config.compactInterval > 0 && context.store.isPersistent {
+            startCompaction(context, every: config.compactInterval)
+        }
         let app = Application(
             router: router,
             configuration: ApplicationConfiguration(address: .hostname(config.host, port: config.port), serverName: "Graphshot"),
@@ -128,6 +134,27 @@ public enum GraphshotServer {
         }
         try await context.pool.shutdown()
         logger.info("stopped")
+    }
+
+    /// Compacts the store every `interval` seconds on a thread of its own (never on the event
+    /// loop or a render thread; readers are not blocked by it). The thread lives as long as
+    /// the process; an interrupted compaction leaves the store as it was (each step is a
+    /// transaction).
+    static func startCompaction(_ context: ServiceContext, every interval: Double) {
+        let store = context.store, logger = context.logger, clock = context.clock
+        Thread.detachNewThread {
+            while true {
+                Thread.sleep(forTimeInterval: interval)
+                let started = clock()
+                do {
+                    if let summary = try store.maintain(now: EpochSeconds(started.rounded(.down))) {
+                        logger.info("\(summary) in \(Int((clock() - started) * 1000)) ms")
+                    }
+                } catch {
+                    logger.error("compaction failed: \(error)")
+                }
+            }
+        }
     }
 
     /// The routes.

@@ -37,6 +37,15 @@ public protocol ServerStore: Sendable {
 
     /// True when the data outlives the process.
     var isPersistent: Bool { get }
+
+    /// Upkeep the server runs on a schedule (`--compact-every`): for the SQLite store, fold
+    /// pending writes and apply the retention tiers (`SQLiteMetricStore.compact`). Returns a
+    /// one-line summary, or nil when the store needs no upkeep.
+    func maintain(now: EpochSeconds) throws(CloudWatchAPIError) -> String?
+}
+
+extension ServerStore {
+    public func maintain(now: EpochSeconds) throws(CloudWatchAPIError) -> String? { nil }
 }
 
 /// `--store PATH`: the SQLite metric store (MetricStore target), with dashboards in the same file.
@@ -63,6 +72,16 @@ public final class SQLiteServerStore: ServerStore {
     public var generation: UInt64 { writes.load(ordering: .acquiring) }
 
     public func reader() -> any MetricDataSource { store }
+
+    /// Compaction: folds pending writes and applies the retention tiers without blocking
+    /// readers. Counts as a write when it changed stored points (renders may differ after it).
+    public func maintain(now: EpochSeconds) throws(CloudWatchAPIError) -> String? {
+        let report: SQLiteMetricStore.CompactionReport
+        do { report = try store.compact(now: now) } catch { throw Self.failed(error) }
+        if report.blocksAggregated + report.blocksExpired > 0 { writes.wrappingAdd(1, ordering: .releasing) }
+        return "compaction: \(report.pointsFolded) points folded, \(report.blocksAggregated) blocks aggregated "
+            + "(\(report.pointsIn) → \(report.pointsOut) points), \(report.blocksExpired) blocks expired (\(report.pointsExpired) points)"
+    }
 
     public func getMetricStatistics(_ input: GetMetricStatisticsInput, now: EpochSeconds) throws(CloudWatchAPIError) -> GetMetricStatisticsOutput {
         try store.getMetricStatistics(input, now: now)

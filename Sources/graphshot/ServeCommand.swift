@@ -61,6 +61,9 @@ struct Serve: ParsableCommand {
     @Option(name: .customLong("account-id"), help: ArgumentHelp("Account id in dashboard ARNs.", valueName: "id"))
     var accountId: String = "000000000000"
 
+    @Option(name: .customLong("compact-every"), help: ArgumentHelp("Seconds between store compactions (retention tiers; 0: never). Only with --store.", valueName: "seconds"))
+    var compactEvery: Double = 3600
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -71,6 +74,7 @@ struct Serve: ParsableCommand {
         if let queue, queue < 0 { throw ValidationError("--queue must not be negative") }
         guard renderCache >= 0 else { throw ValidationError("--render-cache must not be negative") }
         guard snapshotTTL > 0 else { throw ValidationError("--snapshot-ttl must be positive") }
+        guard compactEvery >= 0, compactEvery.isFinite else { throw ValidationError("--compact-every must be 0 or more seconds") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("--log-level: unknown level \(logLevel)") }
     }
 
@@ -92,6 +96,7 @@ struct Serve: ParsableCommand {
         config.tps = tps; config.threads = threads; config.queueDepth = queue; config.snapshotTTL = snapshotTTL
         config.publicURL = publicURL; config.accountId = accountId
         config.renderCacheBytes = renderCache * 1_048_576
+        config.compactInterval = compactEvery
         config.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         let level = config.logLevel
         LoggingSystem.bootstrap { label in

@@ -202,3 +202,30 @@ struct SigV4Tests {
             == "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7")
     }
 }
+
+@Suite("Scheduled store upkeep")
+struct StoreUpkeepTests {
+    @Test("maintain() compacts the SQLite store and invalidates renders only when points changed")
+    func sqliteStoreCompacts() throws {
+        let path = NSTemporaryDirectory() + "graphshot-upkeep-\(UUID().uuidString).sqlite"
+        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }
+        let store = try SQLiteServerStore(path: path)
+        let now = t0 + 3600
+        // High-resolution points an hour old: kept at one-second resolution for three hours.
+        let data = (0..<120).map { k in
+            MetricDatumInput(metricName: "Latency", timestamp: now - 3600 + EpochSeconds(k), value: Double(k), storageResolution: 1)
+        }
+        try store.putMetricData(PutMetricDataInput(namespace: "Upkeep", metricData: data), now: now)
+        let before = store.generation
+
+        let first = try #require(try store.maintain(now: now))
+        #expect(first.contains("120 points folded") && first.contains("0 blocks aggregated"), "\(first)")
+        #expect(store.generation == before, "folding changes no answer, so cached renders stay valid")
+
+        // Four hours later the one-second points are past their tier and become one-minute points.
+        let later = try #require(try store.maintain(now: now + 4 * 3600))
+        #expect(!later.contains(" 0 blocks aggregated"), "\(later)")
+        #expect(store.generation != before, "aggregated points may draw differently")
+        #expect(try InMemoryServerStore().maintain(now: now) == nil)
+    }
+}
