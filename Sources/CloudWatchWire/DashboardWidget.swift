@@ -139,21 +139,14 @@ public enum DashboardWidgetJSON {
               case .array(let items)? = body["variables"],
               let variables = try? DashboardVariable.parseAll(items)
         else { return [:] }
-        var values: [String: String] = [:]
-        for variable in variables where variable.defaultsToFirstSearchResult {
-            guard let search = variable.search, let dimension = variable.populateFrom else { continue }
-            do {
-                if let first = try VariableSearch.values(search: search, populateFrom: dimension, source: source, now: now).first {
-                    values[variable.id] = first
-                }
-            } catch {
-                switch error {
-                case .invalidExpression(_, let message): throw DashboardWidgetError(400, "\(variable.path).search: \(message)")
-                case .dataSource(let message): throw DashboardWidgetError(500, message)
-                }
+        do {
+            return try VariableSearch.resolveFirstValues(variables, chosen: [:], source: source, now: now).values
+        } catch {
+            switch error {
+            case .invalidExpression(let path, let message): throw DashboardWidgetError(400, "\(path): \(message)")
+            case .dataSource(let message): throw DashboardWidgetError(500, message)
             }
         }
-        return values
     }
 
     /// Sets the widget period and every row's own `period` to `period`.

@@ -162,29 +162,21 @@ extension Renderer {
             let known = ids.isEmpty ? "it has none" : "its variables are " + ids.joined(separator: ", ")
             throw .invalidWidget(WidgetError(.invalidValue, path: "variables", "the dashboard has no variable \(JSONWriter.quoted(unknown)) (\(known))"))
         }
-        var values = options.variableValues
-        var warnings: [DashboardWarning] = []
-        for variable in body.variables where values[variable.id] == nil && variable.defaultsToFirstSearchResult {
-            guard let search = variable.search, let dimension = variable.populateFrom else { continue }
-            let found: [String]
-            do {
-                found = try VariableSearch.values(search: search, populateFrom: dimension, source: data, now: options.output.now)
-            } catch {
-                switch error {
-                case .invalidExpression(_, let message):
-                    throw .invalidWidget(WidgetError(.invalidValue, path: variable.path + ".search", message))
-                case .dataSource(let message):
-                    throw .dataSource(message)
-                }
-            }
-            if let first = found.first {
-                values[variable.id] = first
-            } else {
-                warnings.append(DashboardWarning(widget: nil, warning: RenderWarning(
-                    code: "variableUnresolved",
-                    message: "\(variable.path) (\(variable.id)): its search finds no \(dimension) value, so __FIRST is not applied")))
+        let resolved: (values: [String: String], unresolved: [DashboardVariable])
+        do {
+            resolved = try VariableSearch.resolveFirstValues(
+                body.variables, chosen: options.variableValues, source: data, now: options.output.now)
+        } catch {
+            switch error {
+            case .invalidExpression(let path, let message): throw .invalidWidget(WidgetError(.invalidValue, path: path, message))
+            case .dataSource(let message): throw .dataSource(message)
             }
         }
-        return (values, warnings)
+        let warnings = resolved.unresolved.map { variable in
+            DashboardWarning(widget: nil, warning: RenderWarning(
+                code: "variableUnresolved",
+                message: "\(variable.path) (\(variable.id)): its search finds no \(variable.populateFrom ?? "") value, so __FIRST is not applied"))
+        }
+        return (resolved.values, warnings)
     }
 }
