@@ -52,9 +52,20 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
 }
 
+/// `--runs N`: exactly N timed evaluations per case, reporting their mean (for instruction
+/// counting under `valgrind --tool=callgrind`, where time limits make no sense).
+let fixedRuns = CommandLine.arguments.firstIndex(of: "--runs").flatMap {
+    $0 + 1 < CommandLine.arguments.count ? Int(CommandLine.arguments[$0 + 1]) : nil
+}
+
 /// Best time of repeated runs lasting at least `minTime` in total.
 func measure(minTime: Double, _ body: () -> Void) -> Double {
     body()
+    if let fixedRuns, fixedRuns > 0 {
+        let t = now()
+        for _ in 0..<fixedRuns { body() }
+        return (now() - t) / Double(fixedRuns)
+    }
     var best = Double.infinity
     let start = now()
     var runs = 0

@@ -15,21 +15,49 @@ enum EWCode: Sendable, Equatable {
 
 struct EWOp: Sendable {
     var code: EWCode
-    var args: [EWArg]
+    var args: EWArgs
     /// Scratch slot of the result; -1 for the group's result.
     var out: Int
+
+    init(code: EWCode, args: [EWArg], out: Int) {
+        self.code = code; self.args = EWArgs(args); self.out = out
+    }
+}
+
+/// An op's arguments (at most three: IF's), stored inline so that reading an op in the
+/// evaluation loop involves no reference counting.
+struct EWArgs: Sendable {
+    private var first: EWArg = .input(0), second: EWArg = .input(0), third: EWArg = .input(0)
+    let count: Int
+
+    init(_ args: [EWArg]) {
+        precondition(args.count <= 3, "element-wise ops take at most three arguments")
+        count = args.count
+        if count > 0 { first = args[0] }
+        if count > 1 { second = args[1] }
+        if count > 2 { third = args[2] }
+    }
+
+    subscript(_ i: Int) -> EWArg { i == 0 ? first : i == 1 ? second : third }
 }
 
 /// A maximal tree of element-wise operations (operators, ABS/CEIL/FLOOR/LOG/LOG10, IF with a
 /// series condition) whose intermediate results have no other use. It runs block by block
 /// (a few thousand points at a time) so intermediates stay in L1/L2 cache; a one-op group
 /// runs over the whole column at once.
-struct MathEWGroup: Sendable {
-    var ops: [EWOp]
-    var inputs: [Int]
-    var tempCount: Int
+///
+/// A class (immutable, shared by every evaluation) so that an instruction holding it is copied
+/// with one reference count instead of one per array inside.
+final class MathEWGroup: Sendable {
+    let ops: [EWOp]
+    let inputs: [Int]
+    let tempCount: Int
     /// Produces TS[] (member-wise over the arrays among `inputs`) rather than TS.
-    var isArray: Bool
+    let isArray: Bool
+
+    init(ops: [EWOp], inputs: [Int], tempCount: Int, isArray: Bool) {
+        self.ops = ops; self.inputs = inputs; self.tempCount = tempCount; self.isArray = isArray
+    }
 }
 
 enum FillMode: Sendable, Equatable {

@@ -25,11 +25,19 @@ public struct MathProgram: Sendable {
     /// What every evaluation needs about the request's rows, worked out once here so an
     /// evaluation allocates and hashes as little as possible (a 100-row widget is
     /// re-evaluated on every render).
-    let metricRows: [MetricRowSlot]
+    /// Metric rows, as parallel arrays (reading an `Int` costs nothing; copying a struct with
+    /// a string and an origin costs reference counts): id, row index, declared period (used
+    /// when its data is missing), origin.
+    let metricIds: [String]
+    let metricRowIndex: [Int]
+    let metricPeriods: [Int]
+    let metricOrigins: [MathSeriesOrigin]
     /// Expression rows in request order: their row index and result register.
     let resultRows: [(row: Int, register: Int)]
     /// Expression row id → position in `MathResults.rows`.
     let resultIndex: [String: Int]
+    /// Metrics Insights rows: their row index and id.
+    let insightsRows: [(row: Int, id: String)]
 
     /// Checks and compiles `rows` (metric rows and expression rows, in request order).
     /// Throws the first error in row order; `diagnose(rows:)` lists all of them.
@@ -97,20 +105,28 @@ public struct MathProgram: Sendable {
         insightsQueries = insights
         var seen: Set<String> = []
         anomalyHistoryRows = history.filter { seen.insert($0).inserted }
-        var metricRows: [MetricRowSlot] = []
+        var metricIds: [String] = [], metricRowIndex: [Int] = [], metricPeriods: [Int] = []
+        var metricOrigins: [MathSeriesOrigin] = []
         var resultRows: [(row: Int, register: Int)] = []
         var resultIndex: [String: Int] = [:]
         var registerOfRow: [Int: Int] = [:]
         for program in rowPrograms where registerOfRow[program.row] == nil { registerOfRow[program.row] = program.result }
         for (i, row) in request.rows.enumerated() {
             if case .metric(let period) = row.content {
-                metricRows.append(MetricRowSlot(row: i, id: row.id, period: period, origin: .metric(row: i, id: row.id)))
+                metricIds.append(row.id); metricRowIndex.append(i); metricPeriods.append(period)
+                metricOrigins.append(.metric(row: i, id: row.id))
                 continue
             }
             resultIndex[row.id] = resultRows.count
             resultRows.append((i, registerOfRow[i] ?? i))
         }
-        self.metricRows = metricRows
+        self.metricIds = metricIds
+        self.metricRowIndex = metricRowIndex
+        self.metricPeriods = metricPeriods
+        self.metricOrigins = metricOrigins
+        insightsRows = request.rows.indices.compactMap { i in
+            if case .insights = request.rows[i].content { return (i, request.rows[i].id) } else { return nil }
+        }
         self.resultRows = resultRows
         self.resultIndex = resultIndex
     }
@@ -119,15 +135,6 @@ public struct MathProgram: Sendable {
     public func metricDependencies(ofRow id: String) -> [String] {
         guard let row = request.rows.first(where: { $0.id == id }) else { return [] }
         return row.metricDependencies.map { request.rows[$0].id }
-    }
-
-    /// A metric row, as every evaluation loads it.
-    struct MetricRowSlot: Sendable {
-        var row: Int
-        var id: String
-        /// The row's declared period (used when its data is missing).
-        var period: Int
-        var origin: MathSeriesOrigin
     }
 
     /// Ids of all rows (any kind) in request order.

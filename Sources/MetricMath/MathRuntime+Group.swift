@@ -74,6 +74,26 @@ struct EWPlan {
     var fusesPrevious = false
 }
 
+/// A series operand of one group member, as `runMember` reads it: raw pointers into a column
+/// plus the facts planning needs. Plain data (no references): the column itself stays in
+/// its register (`register`, and `member` for an array's member; -1 for a series) for the
+/// whole member run, so copying these costs no reference counting.
+struct EWColumn {
+    var values: DPtr
+    var mask: MPtr
+    var dense: Bool
+    var bound: Double
+    var period: Int
+    var register: Int
+    var member: Int
+
+    init(_ c: MathColumn, register: Int, member: Int) {
+        values = DPtr(c.values.base); mask = MPtr(c.mask.base)
+        dense = c.dense; bound = c.bound; period = c.period
+        self.register = register; self.member = member
+    }
+}
+
 /// Working arrays of `runGroup`/`runMember`, reused by every group of one evaluation.
 ///
 /// Why: each Swift array allocation also looks up its storage class's generic metadata; with
@@ -82,23 +102,23 @@ struct EWPlan {
 /// its capacity, so an evaluation allocates each of them once.
 struct EWScratch {
     var scalars: [Double?] = []
-    var columns: [MathColumn?] = []
+    var columns: [EWColumn?] = []
     var plans: [EWPlan] = []
     var producer: [Int] = []
-    var pointers: [(inV: DPtr?, inM: MPtr?, inMask: MPtr?)] = []
 
     /// `slot`'s storage, emptied and then filled with `count` copies of `fill`.
-    static func take<T>(_ slot: inout [T], count: Int, fill: T) -> [T] {
+    /// (Only plain-data element types are kept here, so filling and emptying are simple loops.)
+    static func take<T: BitwiseCopyable>(_ slot: inout [T], count: Int, fill: T) -> [T] {
         var a: [T] = []
         swap(&a, &slot)
-        a.removeAll(keepingCapacity: true)
-        a.append(contentsOf: repeatElement(fill, count: count))
+        if a.count > count { a.removeLast(a.count - count) }
+        for i in a.indices { a[i] = fill }
+        while a.count < count { a.append(fill) }
         return a
     }
 
-    /// Returns `a`'s storage to `slot` for the next group (its elements are released now).
-    static func give<T>(_ a: inout [T], to slot: inout [T]) {
-        a.removeAll(keepingCapacity: true)
+    /// Returns `a`'s storage to `slot` for the next group.
+    static func give<T: BitwiseCopyable>(_ a: inout [T], to slot: inout [T]) {
         swap(&a, &slot)
     }
 }
@@ -107,44 +127,67 @@ extension MathRuntime {
     /// Runs a fused element-wise group (see `MathEWGroup`) for every member.
     mutating func runGroup(_ g: MathEWGroup) throws(MathRowFailure) -> MathRValue {
         var scalars = EWScratch.take(&scratch.scalars, count: g.inputs.count, fill: nil)
-        var series = EWScratch.take(&scratch.columns, count: g.inputs.count, fill: nil)
+        var columns = EWScratch.take(&scratch.columns, count: g.inputs.count, fill: nil)
         defer {
             EWScratch.give(&scalars, to: &scratch.scalars)
-            EWScratch.give(&series, to: &scratch.columns)
+            EWScratch.give(&columns, to: &scratch.columns)
         }
-        var arrays: [[MathColumn]?] = g.isArray ? Array(repeating: nil, count: g.inputs.count) : []
+        var arrays: [(input: Int, members: [MathColumn])] = []
         var memberCount: Int?
         for (i, r) in g.inputs.enumerated() {
             switch try value(r) {
             case .scalar(let s): scalars[i] = s
-            case .series(let c): series[i] = c
+            case .series(let c): columns[i] = EWColumn(c, register: r, member: -1)
             case .array(let a):
                 if g.isArray {
                     if let m = memberCount, m != a.count {
                         throw MathRowFailure(message: "Arrays of different sizes cannot be combined (\(m) and \(a.count))")
                     }
                     memberCount = a.count
-                    arrays[i] = a
+                    arrays.append((i, a))
+                } else if a.count == 1 {
+                    // A one-member array is a series (metric-math.md §1 [REC]).
+                    columns[i] = EWColumn(a[0], register: r, member: 0)
                 } else {
-                    series[i] = try self.series(r)
+                    _ = try series(r)  // throws the "expected a single time series" error
                 }
             default: throw MathRowFailure(message: "Invalid operand")
             }
         }
         if !g.isArray {
-            return .series(runMember(g, scalars: scalars, columns: series))
+            return .series(runMember(g, scalars: scalars, columns: columns))
         }
         var out: [MathColumn] = []
+        out.reserveCapacity(memberCount ?? 0)
         for j in 0..<(memberCount ?? 0) {
-            var cols = series
-            for i in arrays.indices { if let a = arrays[i] { cols[i] = a[j] } }
-            out.append(runMember(g, scalars: scalars, columns: cols))
+            for (i, members) in arrays { columns[i] = EWColumn(members[j], register: g.inputs[i], member: j) }
+            out.append(runMember(g, scalars: scalars, columns: columns))
         }
         return .array(out)
     }
 
+    /// The origin and label of the column `ref` points into (without copying the column).
+    private func originAndLabel(_ ref: EWColumn?) -> (MathSeriesOrigin, String?) {
+        guard let ref else { return (.computed, nil) }
+        switch regs[ref.register] {
+        case .series(let c): return (c.origin, c.label)
+        case .array(let a) where ref.member >= 0 && ref.member < a.count: return (a[ref.member].origin, a[ref.member].label)
+        default: return (.computed, nil)
+        }
+    }
+
+    /// The column an `EWColumn` points into (for what raw pointers do not carry: origin,
+    /// label, and the mask buffer an aliasing result shares).
+    private func column(_ ref: EWColumn) -> MathColumn? {
+        switch regs[ref.register] {
+        case .series(let c): return c
+        case .array(let a) where ref.member >= 0 && ref.member < a.count: return a[ref.member]
+        default: return nil
+        }
+    }
+
     /// Plans and runs the group's ops for one member.
-    private mutating func runMember(_ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?]) -> MathColumn {
+    private mutating func runMember(_ g: MathEWGroup, scalars: [Double?], columns: [EWColumn?]) -> MathColumn {
         var plans = EWScratch.take(&scratch.plans, count: 0, fill: EWPlan())
         var producer = EWScratch.take(&scratch.producer, count: g.tempCount, fill: 0)
         defer {
@@ -154,8 +197,7 @@ extension MathRuntime {
         plan(g, scalars: scalars, columns: columns, into: &plans, producer: &producer)
         let root = plans[plans.count - 1]
         let period = root.period == Int.max ? context.defaultPeriod : root.period
-        let source = root.originInput >= 0 ? columns[root.originInput] : nil
-        let origin = source?.origin ?? .computed, label = source?.label
+        let (origin, label) = root.originInput >= 0 ? originAndLabel(columns[root.originInput]) : (.computed, nil)
         if root.mode == .empty || n == 0 {
             var c = MathColumn.empty(n, period: period, origin: origin)
             c.label = label
@@ -165,7 +207,7 @@ extension MathRuntime {
         let outMask: MathBuffer<UInt8>
         switch root.mode {
         case .dense: outMask = ones()
-        case .alias(let i): outMask = columns[i]!.mask
+        case .alias(let i): outMask = columns[i].flatMap { column($0)?.mask } ?? MathBuffer<UInt8>(repeating: 0, count: n)
         default: outMask = MathBuffer<UInt8>(uninitialized: n)
         }
         // Scratch blocks hold intermediates; a group whose only intermediate is computed inline
@@ -180,20 +222,7 @@ extension MathRuntime {
             ? (MathBuffer<Double>(uninitialized: scratchCount), MathBuffer<UInt8>(uninitialized: scratchCount))
             : noScratch()
         let (zerosV, zerosM, onesM) = blockConstants(width)
-        // Column base pointers, read once: the block loop must not copy (retain/release) the
-        // columns for every operand of every block.
-        // `inM` is nil for a dense column (no mask work); `inMask` is its mask regardless.
-        var pointers = EWScratch.take(&scratch.pointers, count: 0, fill: (nil, nil, nil))
-        defer { EWScratch.give(&pointers, to: &scratch.pointers) }
-        for c in columns {
-            if let c {
-                pointers.append((DPtr(c.values.base), c.dense ? nil : MPtr(c.mask.base), MPtr(c.mask.base)))
-            } else {
-                pointers.append((nil, nil, nil))
-            }
-        }
-
-        func columnMask(_ i: Int) -> MPtr { pointers[i].inMask! }
+        func columnMask(_ i: Int) -> MPtr { columns[i]!.mask }
         var lo = 0
         while lo < n {
             let len = Swift.min(block, n - lo)
@@ -214,7 +243,9 @@ extension MathRuntime {
                     switch o {
                     case .scalar(let s): return (nil, nil, s ?? 0)
                     case .column(let i):
-                        return (pointers[i].inV! + lo, pointers[i].inM.map { $0 + lo } ?? MPtr(onesM.base), 0)
+                        // A dense column's mask needs no work: the block of ones stands for it.
+                        let c = columns[i]!
+                        return (c.values + lo, c.dense ? MPtr(onesM.base) : c.mask + lo, 0)
                     case .op(let q):
                         let pq = plans[q], slot = g.ops[q].out
                         let values = pq.mode == .empty ? DPtr(zerosV.base) : DPtr(scratchV.base + slot * width)
@@ -308,12 +339,12 @@ extension MathRuntime {
     /// (their density, scalar values and magnitude bounds).
     /// `producer` maps a temp slot to the op currently holding it (`tempCount` zeros on entry).
     private func plan(
-        _ g: MathEWGroup, scalars: [Double?], columns: [MathColumn?], into plans: inout [EWPlan], producer: inout [Int]
+        _ g: MathEWGroup, scalars: [Double?], columns: [EWColumn?], into plans: inout [EWPlan], producer: inout [Int]
     ) {
         for (k, op) in g.ops.enumerated() {
             var p = EWPlan()
-            for a in op.args {
-                switch a {
+            for j in 0..<op.args.count {
+                switch op.args[j] {
                 case .input(let i): p.operands.append(columns[i] == nil ? .scalar(scalars[i]) : .column(i))
                 case .temp(let t): p.operands.append(.op(producer[t]))
                 }

@@ -1,10 +1,14 @@
 import ChartCore
 
 /// A register's content during evaluation.
+///
+/// A series is boxed (`indirect`): registers are copied and destroyed far more often than
+/// series are produced, and a boxed column copies with one reference count instead of one
+/// per buffer and string inside.
 enum MathRValue: Sendable {
     case none
     case scalar(Double?)
-    case series(MathColumn)
+    indirect case series(MathColumn)
     case array([MathColumn])
     /// The row that produces this register failed; reading it fails the reader's row.
     case failed(String)
@@ -110,29 +114,47 @@ struct MathRuntime {
 
     // MARK: inputs and grid
 
-    /// Every input series with its origin, before loading.
-    private struct Source {
-        var input: MathSeriesInput?
-        var period: Int
-        var origin: MathSeriesOrigin
-    }
+    /// What the grid needs to know about one input (its timestamps), without copying the
+    /// input itself.
+    enum GridSource {
+        /// `count` slots at `start + k·period`.
+        case regular(start: Int64, period: Int64, count: Int)
+        /// Explicit timestamps (non-empty) of an input with this period.
+        case sparse([Int64], period: Int)
 
-    private func metricSources() -> [(row: Int, source: Source)] {
-        program.metricRows.map { slot in
-            let input = inputs.metrics[slot.id]
-            return (slot.row, Source(input: input, period: input?.period ?? slot.period, origin: slot.origin))
+        init?(_ input: MathSeriesInput) {
+            switch input.storage {
+            case .points(let ts, _):
+                guard !ts.isEmpty else { return nil }
+                self = .sparse(ts, period: input.period)
+            case .dense(let s, let v):
+                guard !v.isEmpty, input.period > 0 else { return nil }
+                self = .regular(start: s, period: Int64(input.period), count: v.count)
+            case .masked(let s, let v, _, _, _):
+                guard v.count > 0, input.period > 0 else { return nil }
+                self = .regular(start: s, period: Int64(input.period), count: v.count)
+            }
+        }
+
+        var slotCount: Int {
+            switch self {
+            case .regular(_, _, let c): return c
+            case .sparse(let ts, _): return ts.count
+            }
         }
     }
 
-    private func insightsSources(_ row: Int) -> [Source] {
-        let id = program.request.rows[row].id
-        return (inputs.insightsResults[id] ?? []).enumerated().map {
-            Source(input: $1, period: $1.period, origin: .insights(row: id, result: $0))
-        }
-    }
-
-    private mutating func searchSources() -> [Int: [Source]] {
-        var out: [Int: [Source]] = [:]
+    /// Builds the grid and loads every input column into its register.
+    ///
+    /// Inputs are looked up once and never copied (a 100-metric widget is re-evaluated on
+    /// every render, so per-input bookkeeping shows up next to the arithmetic).
+    mutating func prepare() throws(MathRowFailure) {
+        let metricPeriods = program.metricPeriods
+        // Positions in the dictionary (plain data), so each id is hashed once and no input
+        // is copied into a temporary array.
+        let metricIndex = program.metricIds.map { inputs.metrics.index(forKey: $0) }
+        func metricInput(_ j: Int) -> MathSeriesInput? { metricIndex[j].map { inputs.metrics.values[$0] } }
+        var searches: [(call: Int, series: [MathSeriesInput])] = []
         var total = 0
         for call in program.searchCalls {
             var series = inputs.searchResults[call.index] ?? []
@@ -142,52 +164,56 @@ struct MathRuntime {
                 searchTruncated.insert(call.index)
             }
             total += series.count
-            out[call.index] = series.enumerated().map {
-                Source(input: $1, period: $1.period, origin: .search(call: call.index, result: $0))
+            searches.append((call.index, series))
+        }
+        let insights = program.insightsRows.map { (row: $0.row, id: $0.id, series: inputs.insightsResults[$0.id] ?? []) }
+        // One pass over every input: the grid's sources and, when a function needs the
+        // bucket grids, their periods.
+        var sources: [GridSource] = []
+        sources.reserveCapacity(metricIndex.count)
+        var periods: Set<Int> = []
+        let usesGrid = program.usesGrid
+        for j in metricIndex.indices {
+            let input = metricInput(j)
+            let period = input?.period ?? metricPeriods[j]
+            if usesGrid, period > 0 { periods.insert(period) }
+            if let input, let s = GridSource(input) { sources.append(s) }
+        }
+        for list in searches.map(\.series) + insights.map(\.series) {
+            for input in list {
+                if usesGrid && input.period > 0 { periods.insert(input.period) }
+                if let s = GridSource(input) { sources.append(s) }
             }
         }
-        return out
-    }
-
-    /// Builds the grid and loads every input column into its register.
-    mutating func prepare() throws(MathRowFailure) {
-        let metrics = metricSources()
-        let searches = searchSources()
-        let insightRows = program.request.rows.indices.filter {
-            if case .insights = program.request.rows[$0].content { return true } else { return false }
-        }
-        let insights = insightRows.map { insightsSources($0) }
-        // One pass over every source: the grid's inputs and, when a function needs the
-        // bucket grids, their periods.
-        var gridInputs: [MathSeriesInput] = []
-        gridInputs.reserveCapacity(metrics.count)
-        var periods: Set<Int> = []
-        func add(_ s: Source) {
-            if program.usesGrid && s.period > 0 { periods.insert(s.period) }
-            if let input = s.input { gridInputs.append(input) }
-        }
-        for m in metrics { add(m.source) }
-        for call in program.searchCalls { for s in searches[call.index] ?? [] { add(s) } }
-        for sources in insights { for s in sources { add(s) } }
-        if program.usesGrid {
+        if usesGrid {
             periods.formUnion(program.staticGridPeriods)
             // The default period also labels empty results (FIRST of an empty array, a
             // reduction of no members), which FILL/TIME_SERIES may then fill.
             periods.insert(context.defaultPeriod)
         }
-        grid = try MathRuntime.buildGrid(gridInputs, periods.sorted().map { context.grid($0) })
-        gridInputs = []
-        for (row, s) in metrics { regs[row] = .series(load(s)) }
-        for call in program.searchCalls {
-            searchColumns[call.index] = (searches[call.index] ?? []).map { load($0) }
+        grid = try MathRuntime.buildGrid(sources, periods.sorted().map { context.grid($0) })
+        sources = []
+        let metricRowIndex = program.metricRowIndex, metricOrigins = program.metricOrigins
+        for j in metricIndex.indices {
+            let input = metricInput(j)
+            regs[metricRowIndex[j]] = .series(load(input, period: input?.period ?? metricPeriods[j], origin: metricOrigins[j]))
         }
-        for (r, sources) in zip(insightRows, insights) { regs[r] = .array(sources.map { load($0) }) }
+        for (call, series) in searches {
+            searchColumns[call] = series.enumerated().map {
+                load($1, period: $1.period, origin: .search(call: call, result: $0))
+            }
+        }
+        for (row, id, series) in insights {
+            regs[row] = .array(series.enumerated().map {
+                load($1, period: $1.period, origin: .insights(row: id, result: $0))
+            })
+        }
     }
 
     /// The union of the inputs' timestamps and the requested bucket grids (metric-math.md
     /// §4: TS∘TS uses the union; mixed periods simply contribute both sets). When everything
     /// lies on one regular grid — the usual case — no timestamp array is built.
-    static func buildGrid(_ inputs: [MathSeriesInput], _ grids: [MathGrid]) throws(MathRowFailure) -> MathTimeGrid {
+    static func buildGrid(_ inputs: [GridSource], _ grids: [MathGrid]) throws(MathRowFailure) -> MathTimeGrid {
         let limit = MathLimits.maxGridPoints
         var total = 0
         for g in grids where g.count > 0 {
@@ -197,26 +223,24 @@ struct MathRuntime {
         var regular: [(start: Int64, period: Int64, count: Int)] = grids.filter { $0.count > 0 && $0.period > 0 }
             .map { ($0.start, Int64($0.period), $0.count) }
         var sparse: [[Int64]] = []
+        var firstSparsePeriod: Int?
         for input in inputs {
             total += input.slotCount
             if total > limit { throw tooLarge() }
-            switch input.storage {
-            case .points(let ts, _):
-                if !ts.isEmpty { sparse.append(ts) }
-            case .dense(let s, let v):
-                if !v.isEmpty, input.period > 0 { regular.append((s, Int64(input.period), v.count)) }
-            case .masked(let s, let v, _, _, _):
-                if v.count > 0, input.period > 0 { regular.append((s, Int64(input.period), v.count)) }
+            switch input {
+            case .sparse(let ts, let period):
+                sparse.append(ts)
+                if firstSparsePeriod == nil { firstSparsePeriod = period }
+            case .regular(let s, let period, let count):
+                regular.append((s, period, count))
             }
         }
         // Candidate regular grid: the first regular source, else the first sparse input's period.
         var step: Int64 = 0, origin: Int64 = 0
         if let r = regular.first {
             step = r.period; origin = r.start
-        } else if let s = sparse.first, let input = inputs.first(where: {
-            if case .points(let ts, _) = $0.storage { return !ts.isEmpty } else { return false }
-        }), input.period > 0 {
-            step = Int64(input.period); origin = s[0]
+        } else if let s = sparse.first, let period = firstSparsePeriod, period > 0 {
+            step = Int64(period); origin = s[0]
         }
         if step > 0 {
             var lo = Int64.max, hi = Int64.min, ok = true, pointCount = 0
@@ -276,15 +300,15 @@ struct MathRuntime {
     }
 
     /// An input series as a column on the grid.
-    private func load(_ source: Source) -> MathColumn {
-        guard let input = source.input else { return MathColumn.empty(n, period: source.period, origin: source.origin) }
+    private func load(_ input: MathSeriesInput?, period rowPeriod: Int, origin: MathSeriesOrigin) -> MathColumn {
+        guard let input else { return MathColumn.empty(n, period: rowPeriod, origin: origin) }
         let period = Int64(input.period)
         if case .masked(let start, let v, let m, let bound, let dense) = input.storage,
            grid.step > 0, grid.step == period, grid.start == start, grid.count == v.count {
-            return MathColumn(values: v, mask: m, dense: dense, bound: bound, period: source.period,
-                              origin: source.origin, label: input.label)
+            return MathColumn(values: v, mask: m, dense: dense, bound: bound, period: rowPeriod,
+                              origin: origin, label: input.label)
         }
-        var col = MathColumn.empty(n, period: source.period, origin: source.origin)
+        var col = MathColumn.empty(n, period: rowPeriod, origin: origin)
         col.label = input.label
         switch input.storage {
         case .masked(let start, let v, let m, _, _):

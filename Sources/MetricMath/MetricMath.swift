@@ -168,7 +168,7 @@ public struct MathContext: Sendable {
 /// - a dense grid with a presence mask (the engine's own layout).
 /// Non-finite values are treated as missing (CloudWatch never stores them).
 public struct MathSeriesInput: Sendable {
-    enum Storage: Sendable {
+    indirect enum Storage: Sendable {
         case points(timestamps: [EpochSeconds], values: [Double])
         case dense(start: EpochSeconds, values: [Double])
         case masked(start: EpochSeconds, values: MathBuffer<Double>, present: MathBuffer<UInt8>, bound: Double, dense: Bool)
