@@ -94,6 +94,16 @@ struct EWColumn {
     }
 }
 
+/// Zero values, zero mask and all-ones mask blocks (read-only, shared by every evaluation of
+/// the process: 640 KiB allocated once), standing in for missing operands and for the mask
+/// of a dense column.
+enum EWConstantBlocks {
+    static let width = 1 << 16
+    static let zeroValues = MathBuffer<Double>(repeating: 0, count: width)
+    static let zeroMask = MathBuffer<UInt8>(repeating: 0, count: width)
+    static let oneMask = MathBuffer<UInt8>(repeating: 1, count: width)
+}
+
 /// Working arrays of `runGroup`/`runMember`, reused by every group of one evaluation.
 ///
 /// Why: each Swift array allocation also looks up its storage class's generic metadata; with
@@ -215,13 +225,15 @@ extension MathRuntime {
         let needsScratch = plans.indices.contains {
             g.ops[$0].out >= 0 && plans[$0].mode != .empty && (!plans[$0].fusedIntoNext || plans[$0].mode == .computed)
         }
-        let block = g.ops.count == 1 ? n : 2048
+        // Blocks keep intermediates in cache; without intermediates the loop runs over as much
+        // of the column as the shared constant blocks cover.
+        let block = needsScratch && g.ops.count > 1 ? 2048 : EWConstantBlocks.width
         let width = Swift.min(block, n)
         let scratchCount = needsScratch ? Swift.max(1, g.tempCount) * width : 0
         let (scratchV, scratchM) = scratchCount > 0
             ? (MathBuffer<Double>(uninitialized: scratchCount), MathBuffer<UInt8>(uninitialized: scratchCount))
             : noScratch()
-        let (zerosV, zerosM, onesM) = blockConstants(width)
+        let zerosV = EWConstantBlocks.zeroValues, zerosM = EWConstantBlocks.zeroMask, onesM = EWConstantBlocks.oneMask
         func columnMask(_ i: Int) -> MPtr { columns[i]!.mask }
         var lo = 0
         while lo < n {
@@ -323,16 +335,6 @@ extension MathRuntime {
         let s = (MathBuffer<Double>(uninitialized: 0), MathBuffer<UInt8>(uninitialized: 0))
         noScratchCache = s
         return s
-    }
-
-    /// Zero values, zero mask and all-ones mask blocks of at least `width` slots (read-only,
-    /// shared by every group of the evaluation).
-    private mutating func blockConstants(_ width: Int) -> (MathBuffer<Double>, MathBuffer<UInt8>, MathBuffer<UInt8>) {
-        if let c = blockConstantsCache, c.0.count >= width { return c }
-        let c = (MathBuffer<Double>(repeating: 0, count: width), MathBuffer<UInt8>(repeating: 0, count: width),
-                 MathBuffer<UInt8>(repeating: 1, count: width))
-        blockConstantsCache = c
-        return c
     }
 
     /// Decides, per op, mask handling, the NaN/Inf check and bounds from the actual operands

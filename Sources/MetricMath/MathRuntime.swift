@@ -30,7 +30,6 @@ struct MathRuntime {
     /// Per period: the slots of the grid that are buckets of that period (nil: every slot).
     var gridMasks: [Int: MathBuffer<UInt8>?] = [:]
     var onesStorage: MathBuffer<UInt8>?
-    var blockConstantsCache: (MathBuffer<Double>, MathBuffer<UInt8>, MathBuffer<UInt8>)?
     var noScratchCache: (MathBuffer<Double>, MathBuffer<UInt8>)?
     var scratch = EWScratch()
     var searchColumns: [Int: [MathColumn]] = [:]
