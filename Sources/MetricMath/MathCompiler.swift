@@ -64,6 +64,17 @@ enum FillMode: Sendable, Equatable {
     case scalar(Int), series(Int), repeatLast, linear
 }
 
+extension MathInstr.Op {
+    /// Scalar arithmetic and element-wise groups never read column values before running
+    /// (a group reads only column facts; its arithmetic may be deferred, see `EWPendingJob`).
+    var leavesValuesUnread: Bool {
+        switch self {
+        case .constant, .scalarNegate, .scalarBinary, .group: return true
+        default: return false
+        }
+    }
+}
+
 /// One step of a compiled program. `dst` is the register written.
 struct MathInstr: Sendable {
     enum Op: Sendable {

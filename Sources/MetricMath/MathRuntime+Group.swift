@@ -104,6 +104,26 @@ enum EWConstantBlocks {
     static let oneMask = MathBuffer<UInt8>(repeating: 1, count: width)
 }
 
+/// A group member whose arithmetic has not run yet.
+///
+/// Why: the bookkeeping of a row (planning, buffers, registers, status) touches a few dozen
+/// small heap objects; the arithmetic of a 10,000-point row streams a quarter of a megabyte
+/// through the caches and evicts them, so interleaving the two made every row's bookkeeping
+/// miss the caches (about 70 µs of a 100-row, 10,000-point evaluation). Members that need no
+/// scratch blocks are therefore only planned, with their output buffers allocated and their
+/// column facts (density, bound, period) known; `flushPending` runs their block loops in
+/// order before anything reads values.
+struct EWPendingJob {
+    let group: MathEWGroup
+    /// The member's plans (`group.ops.count`) in `pendingPlans`, and operands
+    /// (`group.inputs.count`) in `pendingColumns`.
+    let planStart: Int
+    let columnStart: Int
+    /// Kept alive by the job (their columns may be dropped before it runs).
+    let outValues: MathBuffer<Double>
+    let outMask: MathBuffer<UInt8>
+}
+
 /// Working arrays of `runGroup`/`runMember`, reused by every group of one evaluation.
 ///
 /// Why: each Swift array allocation also looks up its storage class's generic metadata; with
@@ -225,14 +245,71 @@ extension MathRuntime {
         let needsScratch = plans.indices.contains {
             g.ops[$0].out >= 0 && plans[$0].mode != .empty && (!plans[$0].fusedIntoNext || plans[$0].mode == .computed)
         }
-        // Blocks keep intermediates in cache; without intermediates the loop runs over as much
-        // of the column as the shared constant blocks cover.
-        let block = needsScratch && g.ops.count > 1 ? 2048 : EWConstantBlocks.width
+        if !needsScratch {
+            // Deferred: the arithmetic runs in `flushPending`, after the bookkeeping of the
+            // rows that follow (see `EWPendingJob`).
+            pendingJobs.append(EWPendingJob(group: g, planStart: pendingPlans.count, columnStart: pendingColumns.count,
+                                            outValues: outValues, outMask: outMask))
+            pendingPlans.append(contentsOf: plans)
+            pendingColumns.append(contentsOf: columns)
+        } else {
+            // Its inputs may be pending results.
+            flushPending()
+            let width = Swift.min(2048, n)
+            let scratchCount = Swift.max(1, g.tempCount) * width
+            let scratchV = MathBuffer<Double>(uninitialized: scratchCount), scratchM = MathBuffer<UInt8>(uninitialized: scratchCount)
+            plans.withUnsafeBufferPointer { plans in
+                columns.withUnsafeBufferPointer { columns in
+                    MathRuntime.runBlocks(g, plans: plans, columns: columns, outValues: outValues.base, outMask: outMask.base,
+                                          count: n, block: width, scratchValues: scratchV.base, scratchMask: scratchM.base)
+                }
+            }
+        }
+        return MathColumn(values: outValues, mask: outMask, dense: root.mode == .dense, bound: root.bound,
+                          period: period, origin: origin, label: label)
+    }
+
+    /// Runs every deferred group member, in order. Called before anything reads column values:
+    /// every instruction other than scalar arithmetic and element-wise groups, a group that
+    /// needs scratch blocks, and the end of the evaluation.
+    mutating func flushPending() {
+        guard !pendingJobs.isEmpty else { return }
+        let jobs = pendingJobs, planList = pendingPlans, columnList = pendingColumns, n = self.n
+        planList.withUnsafeBufferPointer { allPlans in
+            columnList.withUnsafeBufferPointer { allColumns in
+                for job in jobs {
+                    let plans = UnsafeBufferPointer(rebasing: allPlans[job.planStart..<(job.planStart + job.group.ops.count)])
+                    let columns = UnsafeBufferPointer(
+                        rebasing: allColumns[job.columnStart..<(job.columnStart + job.group.inputs.count)])
+                    // No intermediates: the scratch pointers are never written (a placeholder).
+                    let placeholderV = UnsafeMutablePointer(mutating: EWConstantBlocks.zeroValues.base)
+                    let placeholderM = UnsafeMutablePointer(mutating: EWConstantBlocks.zeroMask.base)
+                    MathRuntime.runBlocks(job.group, plans: plans, columns: columns, outValues: job.outValues.base,
+                                          outMask: job.outMask.base, count: n, block: EWConstantBlocks.width,
+                                          scratchValues: placeholderV, scratchMask: placeholderM)
+                }
+            }
+        }
+        pendingJobs.removeAll(keepingCapacity: true)
+        pendingPlans.removeAll(keepingCapacity: true)
+        pendingColumns.removeAll(keepingCapacity: true)
+        keepAlive.removeAll(keepingCapacity: true)
+    }
+
+    /// Empties register `r`. While results are pending, its value is kept until they have
+    /// run, since a pending member may read its buffers.
+    mutating func releaseRegister(_ r: Int) {
+        if !pendingJobs.isEmpty, regs[r].isFilled { keepAlive.append(regs[r]) }
+        regs[r] = .none
+    }
+
+    /// The block loop of one member: every op of `g`, `block` slots at a time, into
+    /// `outValues`/`outMask` (the group's result) and the scratch blocks (intermediates).
+    static func runBlocks(
+        _ g: MathEWGroup, plans: UnsafeBufferPointer<EWPlan>, columns: UnsafeBufferPointer<EWColumn?>,
+        outValues: DMut, outMask: MMut, count n: Int, block: Int, scratchValues: DMut, scratchMask: MMut
+    ) {
         let width = Swift.min(block, n)
-        let scratchCount = needsScratch ? Swift.max(1, g.tempCount) * width : 0
-        let (scratchV, scratchM) = scratchCount > 0
-            ? (MathBuffer<Double>(uninitialized: scratchCount), MathBuffer<UInt8>(uninitialized: scratchCount))
-            : noScratch()
         let zerosV = EWConstantBlocks.zeroValues, zerosM = EWConstantBlocks.zeroMask, onesM = EWConstantBlocks.oneMask
         func columnMask(_ i: Int) -> MPtr { columns[i]!.mask }
         var lo = 0
@@ -244,11 +321,11 @@ extension MathRuntime {
                 // Output pointers.
                 let outV: DMut, outM: MMut?
                 if op.out < 0 {
-                    outV = outValues.base + lo
-                    outM = p.mode == .computed ? outMask.base + lo : nil
+                    outV = outValues + lo
+                    outM = p.mode == .computed ? outMask + lo : nil
                 } else {
-                    outV = scratchV.base + op.out * width
-                    outM = p.mode == .computed ? scratchM.base + op.out * width : nil
+                    outV = scratchValues + op.out * width
+                    outM = p.mode == .computed ? scratchMask + op.out * width : nil
                 }
                 // Operand pointers.
                 func vec(_ o: EWOperand) -> (DPtr?, MPtr?, Double) {
@@ -260,13 +337,13 @@ extension MathRuntime {
                         return (c.values + lo, c.dense ? MPtr(onesM.base) : c.mask + lo, 0)
                     case .op(let q):
                         let pq = plans[q], slot = g.ops[q].out
-                        let values = pq.mode == .empty ? DPtr(zerosV.base) : DPtr(scratchV.base + slot * width)
+                        let values = pq.mode == .empty ? DPtr(zerosV.base) : DPtr(scratchValues + slot * width)
                         let mask: MPtr
                         switch pq.mode {
                         case .dense: mask = MPtr(onesM.base)
                         case .empty: mask = MPtr(zerosM.base)
                         case .alias(let i): mask = MPtr(columnMask(i) + lo)
-                        case .computed: mask = MPtr(scratchM.base + slot * width)
+                        case .computed: mask = MPtr(scratchMask + slot * width)
                         }
                         return (values, mask, 0)
                     }
@@ -324,17 +401,6 @@ extension MathRuntime {
             }
             lo += len
         }
-        return MathColumn(values: outValues, mask: outMask, dense: root.mode == .dense, bound: root.bound,
-                          period: period, origin: origin, label: label)
-    }
-
-    /// Zero-length scratch for groups whose intermediates are all computed inline (never
-    /// written; shared by every group of the evaluation).
-    private mutating func noScratch() -> (MathBuffer<Double>, MathBuffer<UInt8>) {
-        if let s = noScratchCache { return s }
-        let s = (MathBuffer<Double>(uninitialized: 0), MathBuffer<UInt8>(uninitialized: 0))
-        noScratchCache = s
-        return s
     }
 
     /// Decides, per op, mask handling, the NaN/Inf check and bounds from the actual operands

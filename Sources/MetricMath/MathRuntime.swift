@@ -30,7 +30,12 @@ struct MathRuntime {
     /// Per period: the slots of the grid that are buckets of that period (nil: every slot).
     var gridMasks: [Int: MathBuffer<UInt8>?] = [:]
     var onesStorage: MathBuffer<UInt8>?
-    var noScratchCache: (MathBuffer<Double>, MathBuffer<UInt8>)?
+    /// Deferred group members (see `EWPendingJob`), their plans and operands, and register
+    /// values released while they were pending.
+    var pendingJobs: [EWPendingJob] = []
+    var pendingPlans: [EWPlan] = []
+    var pendingColumns: [EWColumn?] = []
+    var keepAlive: [MathRValue] = []
     var scratch = EWScratch()
     var searchColumns: [Int: [MathColumn]] = [:]
     var searchTruncated: Set<Int> = []
@@ -68,8 +73,9 @@ struct MathRuntime {
                     throw MathRowFailure(message: "It uses \(rows[failed].id), which could not be evaluated")
                 }
                 for (k, ins) in rp.instructions.enumerated() {
+                    if !ins.op.leavesValuesUnread { flushPending() }
                     regs[ins.dst] = try execute(ins)
-                    for r in rp.release[k] { regs[r] = .none }
+                    for r in rp.release[k] { releaseRegister(r) }
                 }
                 if case .scalar = regs[rp.result] {
                     throw MathRowFailure(message: "The expression must produce a time series or an array of time series")
@@ -80,9 +86,10 @@ struct MathRuntime {
             } catch {
                 status[rp.row] = (.internalError, error.message)
                 if rp.ownsResult { regs[rp.result] = .failed(rows[rp.row].id) }
-                for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { regs[ins.dst] = .none }
+                for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { releaseRegister(ins.dst) }
             }
         }
+        flushPending()
         var out: [MathRowResult] = []
         out.reserveCapacity(program.resultRows.count)
         for (i, resultReg) in program.resultRows {
