@@ -299,7 +299,12 @@ extension MathRuntime {
     /// Empties register `r`. While results are pending, its value is kept until they have
     /// run, since a pending member may read its buffers.
     mutating func releaseRegister(_ r: Int) {
-        if !pendingJobs.isEmpty, regs[r].isFilled { keepAlive.append(regs[r]) }
+        if !pendingJobs.isEmpty {
+            switch regs[r] {
+            case .series, .array: keepAlive.append(regs[r])
+            default: break
+            }
+        }
         regs[r] = .none
     }
 

@@ -89,7 +89,6 @@ struct MathRuntime {
                 for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { releaseRegister(ins.dst) }
             }
         }
-        flushPending()
         var out: [MathRowResult] = []
         out.reserveCapacity(program.resultRows.count)
         for (i, resultReg) in program.resultRows {
@@ -104,6 +103,9 @@ struct MathRuntime {
             }
             out.append(MathRowResult(id: rows[i].id, status: st, message: message, value: value))
         }
+        // Wrapping columns into results reads no values; the deferred arithmetic runs last,
+        // once every row's bookkeeping is done.
+        flushPending()
         return MathResults(rows: out, index: program.resultIndex)
     }
 
