@@ -274,7 +274,10 @@ extension MathRuntime {
     /// needs scratch blocks, and the end of the evaluation.
     mutating func flushPending() {
         guard !pendingJobs.isEmpty else { return }
-        let jobs = pendingJobs, planList = pendingPlans, columnList = pendingColumns, n = self.n
+        // Moved out (not copied), so emptying them afterwards keeps their storage for reuse.
+        var jobs: [EWPendingJob] = [], planList: [EWPlan] = [], columnList: [EWColumn?] = []
+        swap(&jobs, &pendingJobs); swap(&planList, &pendingPlans); swap(&columnList, &pendingColumns)
+        let n = self.n
         planList.withUnsafeBufferPointer { allPlans in
             columnList.withUnsafeBufferPointer { allColumns in
                 for job in jobs {
@@ -290,9 +293,9 @@ extension MathRuntime {
                 }
             }
         }
-        pendingJobs.removeAll(keepingCapacity: true)
-        pendingPlans.removeAll(keepingCapacity: true)
-        pendingColumns.removeAll(keepingCapacity: true)
+        jobs.removeAll(keepingCapacity: true); planList.removeAll(keepingCapacity: true)
+        columnList.removeAll(keepingCapacity: true)
+        swap(&jobs, &pendingJobs); swap(&planList, &pendingPlans); swap(&columnList, &pendingColumns)
         keepAlive.removeAll(keepingCapacity: true)
     }
 

@@ -59,7 +59,13 @@ struct MathRuntime {
 
     mutating func run() -> MathResults {
         let rows = program.request.rows
-        var status = [(DataStatus, String?)?](repeating: nil, count: rows.count)
+        // Per row: its status once evaluated (plain data), and the messages of the few rows
+        // that have one.
+        var status = [DataStatus?](repeating: nil, count: rows.count)
+        var messages: [Int: String] = [:]
+        pendingJobs.reserveCapacity(program.resultRows.count)
+        pendingPlans.reserveCapacity(2 * program.resultRows.count)
+        pendingColumns.reserveCapacity(2 * program.resultRows.count)
         do {
             try prepare()
         } catch {
@@ -67,9 +73,9 @@ struct MathRuntime {
         }
         for rp in program.rowPrograms {
             var partial = rp.searchCallIndices.contains { searchTruncated.contains($0) }
-            partial = partial || rp.rowDependencies.contains { status[$0]?.0 == .partialData }
+            partial = partial || rp.rowDependencies.contains { status[$0] == .partialData }
             do throws(MathRowFailure) {
-                if let failed = rp.rowDependencies.first(where: { status[$0]?.0 == .internalError }) {
+                if let failed = rp.rowDependencies.first(where: { status[$0] == .internalError }) {
                     throw MathRowFailure(message: "It uses \(rows[failed].id), which could not be evaluated")
                 }
                 for (k, ins) in rp.instructions.enumerated() {
@@ -80,11 +86,13 @@ struct MathRuntime {
                 if case .scalar = regs[rp.result] {
                     throw MathRowFailure(message: "The expression must produce a time series or an array of time series")
                 }
-                status[rp.row] = partial
-                    ? (.partialData, "SEARCH matched more than \(MathLimits.maxSearchSeries) time series; only the first \(MathLimits.maxSearchSeries) are used")
-                    : (.complete, nil)
+                status[rp.row] = partial ? .partialData : .complete
+                if partial {
+                    messages[rp.row] = "SEARCH matched more than \(MathLimits.maxSearchSeries) time series; only the first \(MathLimits.maxSearchSeries) are used"
+                }
             } catch {
-                status[rp.row] = (.internalError, error.message)
+                status[rp.row] = .internalError
+                messages[rp.row] = error.message
                 if rp.ownsResult { regs[rp.result] = .failed(rows[rp.row].id) }
                 for ins in rp.instructions where regs[ins.dst].isFilled && ins.dst != rp.result { releaseRegister(ins.dst) }
             }
@@ -92,7 +100,8 @@ struct MathRuntime {
         var out: [MathRowResult] = []
         out.reserveCapacity(program.resultRows.count)
         for (i, resultReg) in program.resultRows {
-            let (st, message) = status[i] ?? (.internalError, "not evaluated")
+            let st = status[i] ?? .internalError
+            let message = status[i] == nil ? "not evaluated" : messages[i]
             var value: MathValue?
             if st != .internalError {
                 switch regs[resultReg] {
