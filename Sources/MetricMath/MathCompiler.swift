@@ -4,6 +4,9 @@ enum EWArg: Sendable, Equatable {
     case input(Int)
     /// A block-sized scratch slot written by an earlier op of the group.
     case temp(Int)
+    /// A scalar known when compiling (a number, or *missing*, e.g. `1/0`): no register and
+    /// no instruction of its own.
+    case constant(Double?)
 }
 
 enum EWCode: Sendable, Equatable {
@@ -196,9 +199,15 @@ struct MathCompiler {
         }
         let gridPeriod = metricPeriods.min() ?? rowPeriod
 
+        /// Known scalars read by an element-wise op become constants of its group (`EWArg.constant`).
+        func foldedIntoGroup(_ n: Int) -> Bool {
+            guard isScalar(n), parent[n] >= 0, isEW(parent[n]) else { return false }
+            if case .unknown = infos[n].constant { return false }
+            return true
+        }
         for (n, node) in nodes.enumerated() {
             let dst = rowBase[r] + n
-            if inline[n] { continue }
+            if inline[n] || foldedIntoGroup(n) { continue }
             if isScalar(n) {
                 switch infos[n].constant {
                 case .value(let v): instructions.append(MathInstr(dst: dst, op: .constant(v))); continue
@@ -294,6 +303,13 @@ struct MathCompiler {
         var tempCount = 0
         func arg(_ c: Int) -> EWArg {
             if let t = tempOf[c] { return .temp(t) }
+            if infos[c].type == .scalar, c < nodes.count {
+                switch infos[c].constant {
+                case .value(let v): return .constant(v)
+                case .missing: return .constant(nil)
+                case .unknown: break
+                }
+            }
             let g = register(r, c)
             if let i = inputIndex[g] { return .input(i) }
             inputIndex[g] = inputs.count

@@ -423,6 +423,7 @@ extension MathRuntime {
                 switch op.args[j] {
                 case .input(let i): p.operands.append(columns[i] == nil ? .scalar(scalars[i]) : .column(i))
                 case .temp(let t): p.operands.append(.op(producer[t]))
+                case .constant(let v): p.operands.append(.scalar(v))
                 }
             }
             // Per-operand facts.
