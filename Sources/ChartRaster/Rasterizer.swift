@@ -97,6 +97,8 @@ public enum Rasterizer {
     ) throws(RasterError) -> RasterImage {
         let (width, height) = try deviceSize(scene.size, options: options)
         var pixels = [UInt32](repeating: 0, count: width * height)
+        let lines = LineRasterizer.borrow(width: width, height: height)
+        defer { LineRasterizer.giveBack(lines) }
         let failure: RasterError? = pixels.withUnsafeMutableBytes { raw -> RasterError? in
             do throws(RasterError) {
                 // The surface draws straight into `pixels`; it is finished before the
@@ -110,7 +112,7 @@ public enum Rasterizer {
                     cr: context.raw, fonts: fonts, options: options,
                     direct: DirectPixels(
                         pixels: raw.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                        lines: LineRasterizer(width: width, height: height)),
+                        lines: lines),
                     canvas: PixelBox.canvas(width: width, height: height))
                 painter.paint(scene)
                 let status = context.status
