@@ -22,38 +22,53 @@ extension WireValue {
 }
 
 /// Writes wire values as awsJson1_0 bodies: timestamps as epoch seconds, blobs as base64.
+/// The body is written as bytes from the start (an image response is one large blob).
 public enum WireJSON {
     public static func encode(_ value: WireValue) -> [UInt8] {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(capacityHint(value))
         write(value, into: &out)
-        return Array(out.utf8)
+        return out
     }
 
-    static func write(_ value: WireValue, into out: inout String) {
+    /// Bytes enough for the blobs of a response (the rest grows as needed).
+    static func capacityHint(_ value: WireValue) -> Int {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .integer(let i): out += String(i)
-        case .double(let d): out += number(d)
-        case .timestamp(let t): out += number(t, integral: true)
+        case .blob(let b): return Base64.encodedCount(b.count) + 2
+        case .structure(let members), .map(let members): return members.reduce(64) { $0 + capacityHint($1.value) }
+        case .list(let items): return items.reduce(64) { $0 + capacityHint($1) }
+        default: return 16
+        }
+    }
+
+    static func write(_ value: WireValue, into out: inout [UInt8]) {
+        switch value {
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .integer(let i): out.append(contentsOf: String(i).utf8)
+        case .double(let d): out.append(contentsOf: number(d).utf8)
+        case .timestamp(let t): out.append(contentsOf: number(t, integral: true).utf8)
         case .string(let s): quote(s, into: &out)
-        case .blob(let b): out += "\""; out += Data(b).base64EncodedString(); out += "\""
+        case .blob(let b):
+            out.append(UInt8(ascii: "\""))
+            Base64.append(b, to: &out)
+            out.append(UInt8(ascii: "\""))
         case .list(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 write(item, into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .structure(let members), .map(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, m) in members.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 quote(m.name, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 write(m.value, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -65,7 +80,7 @@ public enum WireJSON {
         return "\(d)"
     }
 
-    static func quote(_ s: String, into out: inout String) { out += JSONWriter.quoted(s) }
+    static func quote(_ s: String, into out: inout [UInt8]) { out.append(contentsOf: JSONWriter.quoted(s).utf8) }
 }
 
 // MARK: - Smithy RPC v2 CBOR
@@ -296,7 +311,7 @@ public struct XMLWriter {
         case .double(let d): element(name, WireJSON.number(d))
         case .timestamp(let t): element(name, Self.iso8601(t))
         case .string(let s): element(name, s)
-        case .blob(let b): element(name, Data(b).base64EncodedString())
+        case .blob(let b): element(name, b.base64String)
         case .list(let items):
             if items.isEmpty { empty(name); return }
             open(name)
