@@ -428,6 +428,33 @@ static inline size_t cpng_run(const uint8_t *raw, size_t i, size_t n) {
     }
 }
 
+// Where the first run of at least four equal bytes starts in raw[i..<n] (n when there is none):
+// everything before it is literals. Looks at eight bytes at a time for a start among the first
+// five: e has a zero byte k where raw[i + k] == raw[i + k + 1]; three zero bytes of e in a row
+// mean four equal bytes. Reads up to 8 bytes past raw[n - 1], like cpng_run.
+static inline size_t cpng_next_run(const uint8_t *raw, size_t i, size_t n) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full, high = 0x8080808080808080ull;
+    for (; i + 4 <= n; i += 5) {
+        uint64_t w;
+        memcpy(&w, raw + i, 8);
+        const uint64_t e = w ^ (w >> 8);
+        const uint64_t zero = ~(((e & low7) + low7) | e) & high;  // high bit of each zero byte, exactly
+        const uint64_t start = zero & (zero >> 8) & (zero >> 16) & 0x0000008080808080ull;  // k = 0…4
+        if (start) {
+            const size_t k = i + (size_t)(__builtin_ctzll(start) >> 3);
+            return k + 4 <= n ? k : n;
+        }
+    }
+    return n;
+#else
+    for (; i + 4 <= n; i++) {
+        if (raw[i] == raw[i + 1] && raw[i] == raw[i + 2] && raw[i] == raw[i + 3]) return i;
+    }
+    return n;
+#endif
+}
+
 // The lengths of the copies (each 3–258) that cover `rest` bytes of a run, in order: 258 while
 // more than 260 remain, then what is left (two copies when 259 or 260 remain); under 3 bytes
 // stay literals. Returns the next copy's length, or 0 when no copy fits.
@@ -588,13 +615,12 @@ static void cpng_filter_rows(const uint8_t *data, int width, int height, int str
 static uint64_t cpng_count_symbols(const uint8_t *raw, size_t n, const uint8_t *length_symbol, uint64_t *freq) {
     uint64_t copies = 0;
     for (size_t i = 0; i < n;) {
-        const size_t run = cpng_run(raw, i, n);
-        const uint8_t b = raw[i];
-        i += run;
-        if (run < 4) {
-            freq[b] += run;
-            continue;
-        }
+        const size_t start = cpng_next_run(raw, i, n);
+        for (; i < start; i++) freq[raw[i]]++;
+        if (start == n) break;
+        const size_t run = cpng_run(raw, start, n);
+        const uint8_t b = raw[start];
+        i = start + run;
         freq[b]++;
         size_t rest = run - 1, length;
         while ((length = cpng_next_copy(rest)) != 0) {
@@ -624,22 +650,22 @@ static inline void cpng_flush_some(cpng_bits *w) {
 
 // Pass 2: writes the same symbols. `literal` holds each literal's code (low 16 bits) and
 // length (high bits); `copy_code`/`copy_bits` hold, per copy length, its length code, extra
-// bits and the one-bit code of distance 1 as one bit string (at most 21 bits). Every symbol or
-// short run (at most 3 x 15 bits) is followed by a flush, so at most 7 + 45 bits are held.
+// bits and the one-bit code of distance 1 as one bit string (at most 21 bits). Every symbol is
+// followed by a flush, so fewer than 8 + 21 bits are ever held.
 static void cpng_write_symbols(const uint8_t *raw, size_t n, const uint32_t *literal,
                                const uint32_t *copy_code, const uint8_t *copy_bits, cpng_bits *w) {
     cpng_flush_some(w);
     for (size_t i = 0; i < n;) {
-        const size_t run = cpng_run(raw, i, n);
-        const uint32_t code = literal[raw[i]] & 0xFFFF, bits = literal[raw[i]] >> 16;
-        i += run;
-        cpng_add_bits(w, code, bits);
-        if (run < 4) {
-            if (run > 1) cpng_add_bits(w, code, bits);
-            if (run > 2) cpng_add_bits(w, code, bits);
+        const size_t start = cpng_next_run(raw, i, n);
+        for (; i < start; i++) {
+            cpng_add_bits(w, literal[raw[i]] & 0xFFFF, literal[raw[i]] >> 16);
             cpng_flush_some(w);
-            continue;
         }
+        if (start == n) break;
+        const size_t run = cpng_run(raw, start, n);
+        const uint32_t code = literal[raw[start]] & 0xFFFF, bits = literal[raw[start]] >> 16;
+        i = start + run;
+        cpng_add_bits(w, code, bits);
         cpng_flush_some(w);
         size_t rest = run - 1, length;
         while ((length = cpng_next_copy(rest)) != 0) {
@@ -647,8 +673,10 @@ static void cpng_write_symbols(const uint8_t *raw, size_t n, const uint32_t *lit
             cpng_flush_some(w);
             rest -= length;
         }
-        for (size_t k = 0; k < rest; k++) cpng_add_bits(w, code, bits);
-        cpng_flush_some(w);
+        for (size_t k = 0; k < rest; k++) {
+            cpng_add_bits(w, code, bits);
+            cpng_flush_some(w);
+        }
     }
 }
 

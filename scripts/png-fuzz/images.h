@@ -68,7 +68,7 @@ static void draw_chart(uint32_t *img, int w, int h, int stride_words, uint32_t b
 
 static const char *const kind_names[] = {
     "noise-opaque", "noise-alpha", "white", "transparent", "chart", "chart-transparent",
-    "rectangles", "sparse", "gradient", "alpha-levels", "repeats", "two-values"};
+    "rectangles", "sparse", "gradient", "alpha-levels", "repeats", "two-values", "short-runs"};
 enum { KINDS = sizeof kind_names / sizeof kind_names[0] };
 
 static void make_image(int kind, uint32_t *img, int w, int h, int sw) {
@@ -87,6 +87,11 @@ static void make_image(int kind, uint32_t *img, int w, int h, int sw) {
             case 9: *px = premultiplied(200, 30, 90, (uint32_t)((x + y) % 256)); break;
             case 10: *px = 0xFF000000u | (uint32_t)((x % 7) * 30) << 16 | (uint32_t)((y % 5) * 50); break;
             case 11: *px = (x ^ y) & 1 ? 0xFFFFFFFFu : 0xFF000000u; break;
+            case 12: {  // runs (about six pixels long) of four colours, some with equal channels or alpha
+                static const uint32_t four[4] = {0xFF000000u, 0xFF010101u, 0x80404040u, 0xFF0000FFu};
+                *px = x > 0 && below(6) ? px[-1] : four[below(4)];
+                break;
+            }
             default: *px = 0xFFFFFFFFu; break;
             }
         }
