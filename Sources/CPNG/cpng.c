@@ -467,31 +467,35 @@ static inline size_t cpng_next_copy(size_t rest) {
 // How many pixels of the row equal the pixel above (`*same_above`; with no row above, how many
 // are zero) and the pixel on the left (`*same_left`; the first pixel: whether it is zero),
 // comparing the bits of `mask`: the pixels whose UP or SUB filtered bytes are all zero.
-static void cpng_count_same(const uint32_t *src, const uint32_t *above, int width, uint32_t mask,
-                            size_t *same_above, size_t *same_left) {
-    size_t up = 0, left = (src[0] & mask) == 0;
+// Returns the AND of all the row's pixels (its top byte is 0xFF when the row is opaque).
+static uint32_t cpng_count_same(const uint32_t *src, const uint32_t *above, int width, uint32_t mask,
+                                size_t *same_above, size_t *same_left) {
+    size_t up = ((src[0] ^ (above ? above[0] : 0)) & mask) == 0, left = (src[0] & mask) == 0;
+    uint32_t all = src[0];
     int x = 1;
-    if (above) up = ((src[0] ^ above[0]) & mask) == 0;
-    else up = (src[0] & mask) == 0;
     // Each lane adds -1 ("true") per equal pixel; the negated sums are the counts.
     const cpng_u32x4 m = {mask, mask, mask, mask}, zero = {0, 0, 0, 0};
-    cpng_u32x4 up_lanes = zero, left_lanes = zero;
+    cpng_u32x4 up_lanes = zero, left_lanes = zero, all_lanes = ~zero;
     for (; x + 4 <= width; x += 4) {
         const cpng_u32x4 p = cpng_load_u32x4(src + x), l = cpng_load_u32x4(src + x - 1);
         const cpng_u32x4 a = above ? cpng_load_u32x4(above + x) : zero;
         up_lanes += (cpng_u32x4)(((p ^ a) & m) == zero);
         left_lanes += (cpng_u32x4)(((p ^ l) & m) == zero);
+        all_lanes &= p;
     }
     for (int i = 0; i < 4; i++) {
         up += (uint32_t)-up_lanes[i];
         left += (uint32_t)-left_lanes[i];
+        all &= all_lanes[i];
     }
     for (; x < width; x++) {
         up += ((src[x] ^ (above ? above[x] : 0)) & mask) == 0;
         left += ((src[x] ^ src[x - 1]) & mask) == 0;
+        all &= src[x];
     }
     *same_above = up;
     *same_left = left;
+    return all;
 }
 
 // p - q in each of the four bytes separately (no borrow between bytes): the high bit of each
@@ -560,8 +564,9 @@ static void cpng_sub_rows(uint8_t *dst, const uint8_t *a, const uint8_t *b, size
 // Filters every row into `raw` (filter-type byte, then the row; raw has 8 bytes of slack at the
 // end): UP or SUB, whichever leaves more pixels equal to their reference pixel, so all-zero
 // after filtering (ties: UP). `rows` holds two converted rows (RGBA only: the current and
-// previous un-premultiplied rows).
-static void cpng_filter_rows(const uint8_t *data, int width, int height, int stride, int opaque,
+// previous un-premultiplied rows). As RGB (`opaque`), stops and returns 0 at the first row
+// with a pixel that is not opaque; else returns 1.
+static int cpng_filter_rows(const uint8_t *data, int width, int height, int stride, int opaque,
                              uint8_t *raw, uint8_t *rows) {
     const size_t row_bytes = (size_t)width * (opaque ? 3 : 4);
     // A zero pixel word also filters to zero bytes where it has no reference (first row for
@@ -572,7 +577,8 @@ static void cpng_filter_rows(const uint8_t *data, int width, int height, int str
         const uint32_t *src = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
         const uint32_t *above = y > 0 ? (const uint32_t *)(const void *)(data + (size_t)(y - 1) * (size_t)stride) : NULL;
         size_t same_above, same_left;
-        cpng_count_same(src, above, width, mask, &same_above, &same_left);
+        const uint32_t all = cpng_count_same(src, above, width, mask, &same_above, &same_left);
+        if (opaque && (all >> 24) != 0xFF) return 0;
         const int sub = same_left > same_above;
         *dst++ = sub ? 1 : 2;
         if (opaque) {
@@ -608,6 +614,7 @@ static void cpng_filter_rows(const uint8_t *data, int width, int height, int str
         previous = current;
         current = swap;
     }
+    return 1;
 }
 
 // Pass 1 of the compressor: how often each literal/length symbol occurs (end of block
@@ -650,13 +657,19 @@ static inline void cpng_flush_some(cpng_bits *w) {
 
 // Pass 2: writes the same symbols. `literal` holds each literal's code (low 16 bits) and
 // length (high bits); `copy_code`/`copy_bits` hold, per copy length, its length code, extra
-// bits and the one-bit code of distance 1 as one bit string (at most 21 bits). Every symbol is
-// followed by a flush, so fewer than 8 + 21 bits are ever held.
+// bits and the one-bit code of distance 1 as one bit string (at most 21 bits). A flush follows
+// every copy and every one to three literals, so fewer than 8 + 45 bits are ever held.
 static void cpng_write_symbols(const uint8_t *raw, size_t n, const uint32_t *literal,
                                const uint32_t *copy_code, const uint8_t *copy_bits, cpng_bits *w) {
     cpng_flush_some(w);
     for (size_t i = 0; i < n;) {
         const size_t start = cpng_next_run(raw, i, n);
+        for (; i + 3 <= start; i += 3) {  // three literals (at most 45 bits) per flush
+            cpng_add_bits(w, literal[raw[i]] & 0xFFFF, literal[raw[i]] >> 16);
+            cpng_add_bits(w, literal[raw[i + 1]] & 0xFFFF, literal[raw[i + 1]] >> 16);
+            cpng_add_bits(w, literal[raw[i + 2]] & 0xFFFF, literal[raw[i + 2]] >> 16);
+            cpng_flush_some(w);
+        }
         for (; i < start; i++) {
             cpng_add_bits(w, literal[raw[i]] & 0xFFFF, literal[raw[i]] >> 16);
             cpng_flush_some(w);
@@ -801,20 +814,31 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
         height > 100000 || stride < width * 4 || (stride % 4) != 0) {
         return CPNG_ERROR_ARGUMENT;
     }
-    const int opaque = cpng_is_opaque(data, width, height, stride);
-    const size_t row_bytes = (size_t)width * (opaque ? 3 : 4);
-    const size_t n = (size_t)height * (row_bytes + 1);
-
-    uint8_t *raw = (uint8_t *)malloc(n + 8);  // slack for cpng_store_rgb(_x4)
-    uint8_t *rows = opaque ? NULL : (uint8_t *)calloc(2, row_bytes);
-    cpng_huffman_work *work = (cpng_huffman_work *)malloc(sizeof(cpng_huffman_work));
+    // RGB until the filter meets a pixel that is not opaque (usually in the first row, on a
+    // transparent background); then RGBA from the start.
+    int opaque = 1;
+    size_t row_bytes = (size_t)width * 3;
+    size_t n = (size_t)height * (row_bytes + 1);
+    uint8_t *raw = (uint8_t *)malloc(n + 8);  // slack for cpng_store_rgb(_x4) and cpng_run
+    uint8_t *rows = NULL;
+    cpng_huffman_work *work = NULL;
     cpng_block *blocks = NULL;
     uint8_t *png = NULL;
     int status = CPNG_ERROR_MEMORY;
-    if (!raw || (!opaque && !rows) || !work) goto done;
-
-    cpng_filter_rows(data, width, height, stride, opaque, raw, rows);
+    if (!raw) goto done;
+    if (!cpng_filter_rows(data, width, height, stride, 1, raw, NULL)) {
+        opaque = 0;
+        row_bytes = (size_t)width * 4;
+        n = (size_t)height * (row_bytes + 1);
+        free(raw);
+        raw = (uint8_t *)malloc(n + 8);
+        rows = (uint8_t *)calloc(2, row_bytes);
+        if (!raw || !rows) goto done;
+        cpng_filter_rows(data, width, height, stride, 0, raw, rows);
+    }
     memset(raw + n, 0, 8);  // read (never used) by cpng_run
+    work = (cpng_huffman_work *)malloc(sizeof(cpng_huffman_work));
+    if (!work) goto done;
 
     // Length symbol (index past 257) of each copy length 3–258.
     uint8_t length_symbol[259] = {0};

@@ -68,7 +68,7 @@ static void draw_chart(uint32_t *img, int w, int h, int stride_words, uint32_t b
 
 static const char *const kind_names[] = {
     "noise-opaque", "noise-alpha", "white", "transparent", "chart", "chart-transparent",
-    "rectangles", "sparse", "gradient", "alpha-levels", "repeats", "two-values", "short-runs"};
+    "rectangles", "sparse", "gradient", "alpha-levels", "repeats", "two-values", "short-runs", "late-alpha"};
 enum { KINDS = sizeof kind_names / sizeof kind_names[0] };
 
 static void make_image(int kind, uint32_t *img, int w, int h, int sw) {
@@ -96,6 +96,7 @@ static void make_image(int kind, uint32_t *img, int w, int h, int sw) {
             }
         }
     }
+    if (kind == 13) img[(size_t)(h - 1) * sw + below((uint32_t)w)] = premultiplied(10, 20, 30, 254);  // one pixel, last row
     if (kind == 4) draw_chart(img, w, h, sw, 0xFFFFFFFFu, 10);
     if (kind == 5) draw_chart(img, w, h, sw, 0, 4);
     if (kind == 6 || kind == 7) {
