@@ -6,8 +6,9 @@
 #
 #   scripts/png-fuzz.sh [SEED [COUNT]]     (defaults: a random seed, 200 images per build)
 #
-# Two builds run: the real one, and one with IDAT chunks capped at 977 bytes and deflate blocks
-# at about 3000 bytes so the writer's multi-chunk and multi-block paths run on small images. Every tenth image or so is an edge size (1x1, 1xN,
+# Two builds run: the real one, and one with IDAT chunks capped at 977 bytes, deflate blocks at
+# about 3000 bytes, and no use of the size estimate, so the writer's multi-chunk, multi-block,
+# buffer-growth and give-up-for-stored-blocks paths run on small images. Every tenth image or so is an edge size (1x1, 1xN,
 # Nx1), one per run is 2000x2000. Needs a C compiler, libdeflate, libpng and zlib headers
 # (scripts/setup-system.sh installs them) and python3 (numpy makes the checker faster).
 # Also: scripts/png-fuzz/bench.c times the flat writer against the libdeflate one.
@@ -23,7 +24,7 @@ flags=(-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize
        -I Sources/CPNG/include)
 libs=(-ldeflate -lpng16 -lz)
 "$cc" "${flags[@]}" scripts/png-fuzz/harness.c -o "$work/harness" "${libs[@]}"
-"$cc" "${flags[@]}" -DCPNG_IDAT_CHUNK_MAX=977 -DCPNG_BLOCK_BYTES=3000 scripts/png-fuzz/harness.c \
+"$cc" "${flags[@]}" -DCPNG_IDAT_CHUNK_MAX=977 -DCPNG_BLOCK_BYTES=3000 -DCPNG_USE_ESTIMATE=0 scripts/png-fuzz/harness.c \
     -o "$work/harness-small-chunks" "${libs[@]}"
 
 echo "png-fuzz: seed $seed, $count images per build"

@@ -228,23 +228,31 @@ done:
 // 2. The filtered bytes become deflate symbols: a run of four or more equal bytes is the byte
 //    as a literal and then copies of distance 1 (length 3–258); every other byte is a literal.
 // 3. One dynamic-Huffman block holds the whole image (large images: one per megabyte of
-//    filtered rows): a first pass counts the symbols, the codes are optimal length-limited
-//    ones (package-merge, at most 15 bits), a second pass writes them. When that would not
-//    beat storing the bytes (noise), stored blocks are used instead.
+//    filtered rows). A first pass counts the symbols of about one row in four (sampling costs
+//    about 1 % in size and saves most of the pass on dense charts, whose many literals make it
+//    slow); every symbol gets a code, as rows not counted may use any. The codes are optimal
+//    length-limited ones (package-merge, at most 15 bits); a second pass writes every row.
+//    When the sample says that would not beat storing the bytes (noise), or the writing turns
+//    out bigger after all, the zlib stream is stored blocks instead.
 //
 // The zlib stream's Adler-32 and the chunks' CRC-32 come from libdeflate. The result is a
 // plain PNG any decoder reads; files are somewhat bigger than libdeflate's level 1 (no
 // matches other than runs) and several times faster to write.
 // ---------------------------------------------------------------------------------------------
 
-// Deflate's largest IDAT chunk here; PNG allows 2^31 - 1 bytes. Overridable so a test build can
-// exercise the multi-chunk path with small images.
 // Filtered bytes per deflate block, about: large images get one block (with its own codes)
-// per band of rows this big, a little smaller than one block for all. Overridable, like
-// CPNG_IDAT_CHUNK_MAX below, so a test build can exercise several blocks on small images.
+// per band of rows this big, a little smaller than one block for all. Overridable, like the
+// settings below, so a test build (scripts/png-fuzz.sh) can exercise every path on small images.
 #ifndef CPNG_BLOCK_BYTES
 #define CPNG_BLOCK_BYTES ((size_t)1 << 20)
 #endif
+// Whether the size estimated from the sampled rows is used: to start the zlib stream's buffer
+// at that size, and to write stored blocks at once when Huffman codes would not pay. A test
+// build turns it off so the buffer's growth and the writer's giving up run on small images.
+#ifndef CPNG_USE_ESTIMATE
+#define CPNG_USE_ESTIMATE 1
+#endif
+// The largest IDAT chunk written; PNG allows 2^31 - 1 bytes.
 #ifndef CPNG_IDAT_CHUNK_MAX
 #define CPNG_IDAT_CHUNK_MAX ((size_t)1 << 30)
 #endif
@@ -617,8 +625,8 @@ static int cpng_filter_rows(const uint8_t *data, int width, int height, int stri
     return 1;
 }
 
-// Pass 1 of the compressor: how often each literal/length symbol occurs (end of block
-// included) and how many copies there are. `raw` has 8 readable bytes past n (cpng_run).
+// Pass 1 of the compressor: how often each literal and length symbol occurs in `n` bytes, added
+// to `freq`, and how many copies there are. `raw` has 8 readable bytes past n (cpng_run).
 static uint64_t cpng_count_symbols(const uint8_t *raw, size_t n, const uint8_t *length_symbol, uint64_t *freq) {
     uint64_t copies = 0;
     for (size_t i = 0; i < n;) {
@@ -637,7 +645,6 @@ static uint64_t cpng_count_symbols(const uint8_t *raw, size_t n, const uint8_t *
         }
         freq[b] += rest;
     }
-    freq[256]++;
     return copies;
 }
 
@@ -693,11 +700,10 @@ static void cpng_write_symbols(const uint8_t *raw, size_t n, const uint32_t *lit
     }
 }
 
-// One dynamic-Huffman block: its symbols' codes, the run-length coded code lengths that
-// describe them, and its exact size in bits, header included.
+// One dynamic-Huffman block: its symbols' codes and the run-length coded code lengths that
+// describe them.
 typedef struct {
-    uint64_t freq[CPNG_LITLEN_SYMBOLS];
-    uint64_t bits;
+    uint64_t freq[CPNG_LITLEN_SYMBOLS];        // in the rows sampled, plus one for every symbol
     uint8_t lengths[CPNG_LITLEN_SYMBOLS + 2];  // literal/length codes, then the two distance codes
     uint16_t codes[CPNG_LITLEN_SYMBOLS];
     int literal_count;                         // literal/length codes declared (257–286)
@@ -706,18 +712,33 @@ typedef struct {
     uint8_t cl_lengths[CPNG_CODELEN_SYMBOLS];
     uint16_t cl_codes[CPNG_CODELEN_SYMBOLS];
     int cl_order_count;                        // code-length code lengths written (4–19)
+    uint64_t estimated_bits;                   // the block's size estimated from the sample
 } cpng_block;
 
 static const uint8_t cpng_codelen_extra[CPNG_CODELEN_SYMBOLS] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7};
 
-// Pass 1 for the `n` filtered bytes at `raw`: counts the symbols, builds the codes and the block
-// header, and computes the block's size. Distances: only distance 1 (code 0) is used, but codes
-// 0 and 1 both get one bit so the distance code is complete for every decoder.
-static void cpng_plan_block(cpng_block *b, const uint8_t *raw, size_t n, const uint8_t *length_symbol,
-                            cpng_huffman_work *work) {
-    memset(b->freq, 0, sizeof b->freq);
-    const uint64_t copies = cpng_count_symbols(raw, n, length_symbol, b->freq);
+// Whether pass 1 counts row y of a block of `rows` rows: all rows of small blocks, else about
+// one in four, picked by a multiplicative hash of y so the sample does not line up with
+// periodic content (grid lines every 40 px, say).
+static inline int cpng_row_sampled(size_t y, size_t rows) {
+    return rows < 32 || ((uint32_t)y * 2654435761u) >> 30 == 0;
+}
+
+// Pass 1 for a block of `rows` filtered rows of `row_length` bytes (filter-type byte included)
+// at `raw`: counts the symbols of the sampled rows, builds the codes and the block header.
+// Every literal/length symbol gets a count of at least one, so a code, as rows not sampled may
+// use any. Distances: only distance 1 (code 0) is used, but codes 0 and 1 both get one bit so
+// the distance code is complete for every decoder.
+static void cpng_plan_block(cpng_block *b, const uint8_t *raw, size_t rows, size_t row_length,
+                            const uint8_t *length_symbol, cpng_huffman_work *work) {
+    for (int s = 0; s < CPNG_LITLEN_SYMBOLS; s++) b->freq[s] = 1;
+    uint64_t copies = 0, sampled = 0;
+    for (size_t y = 0; y < rows; y++) {
+        if (!cpng_row_sampled(y, rows)) continue;
+        copies += cpng_count_symbols(raw + y * row_length, row_length, length_symbol, b->freq);
+        sampled++;
+    }
     cpng_code_lengths(b->freq, CPNG_LITLEN_SYMBOLS, CPNG_LITLEN_MAX_BITS, b->lengths, work);
     cpng_codes(b->lengths, CPNG_LITLEN_SYMBOLS, b->codes);
     int literal_count = CPNG_LITLEN_SYMBOLS;
@@ -771,17 +792,54 @@ static void cpng_plan_block(cpng_block *b, const uint8_t *raw, size_t n, const u
     while (cl_order_count > 4 && b->cl_lengths[cpng_codelen_order[cl_order_count - 1]] == 0) cl_order_count--;
     b->cl_order_count = cl_order_count;
 
-    uint64_t bits = 3 + 5 + 5 + 4 + 3 * (uint64_t)cl_order_count;
-    for (int i = 0; i < cl_count; i++) bits += b->cl_lengths[b->cl_symbol[i]] + cpng_codelen_extra[b->cl_symbol[i]];
+    // The sample's bits scaled to all rows (header left out: it is small).
+    uint64_t bits = copies;  // one bit of distance code per copy
     for (int s = 0; s < CPNG_LITLEN_SYMBOLS; s++) {
-        bits += b->freq[s] * (b->lengths[s] + (s > 256 ? cpng_length_extra[s - 257] : 0));
+        bits += (b->freq[s] - 1) * (b->lengths[s] + (s > 256 ? cpng_length_extra[s - 257] : 0));
     }
-    b->bits = bits + copies;  // one bit of distance code per copy
+    b->estimated_bits = sampled ? bits * rows / sampled : 0;
 }
 
-// Pass 2: writes the block planned for the same bytes.
-static void cpng_write_block(const cpng_block *b, const uint8_t *raw, size_t n, int final,
-                             const uint8_t *length_symbol, cpng_bits *w) {
+// Upper bound of a block header's bytes: 17 bits, 19 three-bit lengths, and at most 288
+// code-length symbols of at most 7 + 7 bits.
+#define CPNG_HEADER_BYTES_MAX ((17 + 19 * 3 + 288 * 14) / 8 + 1)
+
+// The zlib stream being written, in a buffer of its own that grows as needed.
+typedef struct {
+    cpng_bits bits;
+    uint8_t *buffer;
+    size_t capacity;
+    size_t limit;   // give up past this many bytes: stored blocks would be smaller
+    size_t margin;  // the most one block header or one row (and the stream's end) may take
+    int failed;     // realloc failed
+} cpng_stream;
+
+// Called before each block header and each row: 0 when the stream has passed its limit or
+// cannot grow (the writer stops), else 1 with room for `margin` more bytes.
+static int cpng_stream_room(cpng_stream *s) {
+    const size_t used = (size_t)(s->bits.p - s->buffer);
+    if (used > s->limit) return 0;
+    if (used + s->margin > s->capacity) {
+        size_t capacity = s->capacity * 2;
+        if (capacity < used + s->margin) capacity = used + s->margin;
+        uint8_t *grown = (uint8_t *)realloc(s->buffer, capacity);
+        if (!grown) {
+            s->failed = 1;
+            return 0;
+        }
+        s->buffer = grown;
+        s->bits.p = grown + used;
+        s->capacity = capacity;
+    }
+    return 1;
+}
+
+// Pass 2: writes the block planned for the same rows, a row at a time. Returns 0 when it
+// stopped early (see cpng_stream_room), else 1.
+static int cpng_write_block(const cpng_block *b, const uint8_t *raw, size_t rows, size_t row_length, int final,
+                            const uint8_t *length_symbol, cpng_stream *stream) {
+    if (!cpng_stream_room(stream)) return 0;
+    cpng_bits *w = &stream->bits;
     cpng_put_bits(w, (uint64_t)(final ? 1 : 0) | (2 << 1), 3);  // BFINAL, BTYPE 10: dynamic codes
     cpng_put_bits(w, (uint64_t)(b->literal_count - 257), 5);
     cpng_put_bits(w, 2 - 1, 5);  // two distance codes
@@ -802,8 +860,12 @@ static void cpng_write_block(const cpng_block *b, const uint8_t *raw, size_t n, 
     }
     uint32_t literal[256];
     for (int s = 0; s < 256; s++) literal[s] = b->codes[s] | (uint32_t)b->lengths[s] << 16;
-    cpng_write_symbols(raw, n, literal, copy_code, copy_bits, w);
+    for (size_t y = 0; y < rows; y++) {
+        if (!cpng_stream_room(stream)) return 0;
+        cpng_write_symbols(raw + y * row_length, row_length, literal, copy_code, copy_bits, w);
+    }
     cpng_put_bits(w, b->codes[256], b->lengths[256]);  // end of block
+    return 1;
 }
 
 int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
@@ -823,6 +885,7 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     uint8_t *rows = NULL;
     cpng_huffman_work *work = NULL;
     cpng_block *blocks = NULL;
+    cpng_stream stream = {{0, 0, NULL}, NULL, 0, 0, 0, 0};
     uint8_t *png = NULL;
     int status = CPNG_ERROR_MEMORY;
     if (!raw) goto done;
@@ -849,47 +912,52 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
 
     // One block per band of rows of about CPNG_BLOCK_BYTES, each with codes fitted to its rows;
     // at most 64 blocks (bigger bands on huge images), so the plans take little memory.
-    size_t block_rows = CPNG_BLOCK_BYTES / (row_bytes + 1);
+    const size_t row_length = row_bytes + 1;
+    size_t block_rows = CPNG_BLOCK_BYTES / row_length;
     if (block_rows < ((size_t)height + 63) / 64) block_rows = ((size_t)height + 63) / 64;
     if (block_rows < 1) block_rows = 1;
-    const size_t block_bytes = block_rows * (row_bytes + 1);
     const size_t block_count = ((size_t)height + block_rows - 1) / block_rows;
     blocks = (cpng_block *)malloc(block_count * sizeof(cpng_block));
     if (!blocks) goto done;
-    uint64_t bits = 0;
+    uint64_t estimated_bits = 0;
     for (size_t k = 0; k < block_count; k++) {
-        const size_t offset = k * block_bytes, length = n - offset < block_bytes ? n - offset : block_bytes;
-        cpng_plan_block(&blocks[k], raw + offset, length, length_symbol, work);
-        bits += blocks[k].bits;
+        const size_t first = k * block_rows, count = (size_t)height - first < block_rows ? (size_t)height - first : block_rows;
+        cpng_plan_block(&blocks[k], raw + first * row_length, count, row_length, length_symbol, work);
+        estimated_bits += blocks[k].estimated_bits;
     }
-    const uint64_t huffman_bytes = (bits + 7) / 8;
-    const uint64_t stored_blocks = (n + CPNG_STORED_MAX - 1) / CPNG_STORED_MAX;
-    const uint64_t stored_bytes = n + 5 * stored_blocks;
-    const int stored = huffman_bytes > stored_bytes;
-    const size_t zlib_length = 2 + (size_t)(stored ? stored_bytes : huffman_bytes) + 4;
 
-    // Signature 8, IHDR 12 + 13, each IDAT 12 + data, IEND 12; 8 bytes of slack for the bit writer.
-    const size_t chunk_count = (zlib_length + CPNG_IDAT_CHUNK_MAX - 1) / CPNG_IDAT_CHUNK_MAX;
-    const size_t png_length = 8 + 25 + zlib_length + 12 * chunk_count + 12;
-    png = (uint8_t *)malloc(png_length + 8);
-    if (!png) goto done;
-    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    memcpy(png, signature, 8);
-    uint8_t *p = png + 8;
-    cpng_put32(p + 8, (uint32_t)width);
-    cpng_put32(p + 12, (uint32_t)height);
-    p[16] = 8;                  // bit depth
-    p[17] = opaque ? 2 : 6;     // colour type: RGB or RGBA
-    p[18] = p[19] = p[20] = 0;  // deflate, adaptive filtering, no interlace
-    p = cpng_chunk(p, "IHDR", 13);
-
-    // The zlib stream, first as if in one IDAT chunk: header (deflate, 32 KiB window, fastest).
-    uint8_t *const z = p + 8;
-    z[0] = 0x78;
-    z[1] = 0x01;
-    uint8_t *end;
-    if (stored) {
-        uint8_t *q = z + 2;
+    // The zlib stream: header (deflate, 32 KiB window, fastest), Huffman blocks when the sample
+    // says they are smaller than stored blocks (not on noise) and they turn out so, else stored
+    // blocks; then the Adler-32 of the filtered rows. Its buffer starts at the estimated size.
+    const size_t stored_bytes = n + 5 * ((n + CPNG_STORED_MAX - 1) / CPNG_STORED_MAX);
+    stream.margin = CPNG_HEADER_BYTES_MAX + 2 * row_length + 16;  // a literal is at most 15 bits
+    stream.limit = 2 + stored_bytes;
+    stream.capacity = 2 + (CPNG_USE_ESTIMATE ? (size_t)(estimated_bits / 8 + estimated_bits / 64) : 0) + stream.margin;
+    if (stream.capacity > stream.limit + stream.margin) stream.capacity = stream.limit + stream.margin;
+    stream.buffer = (uint8_t *)malloc(stream.capacity);
+    if (!stream.buffer) goto done;
+    stream.buffer[0] = 0x78;
+    stream.buffer[1] = 0x01;
+    stream.bits.p = stream.buffer + 2;
+    int huffman = !CPNG_USE_ESTIMATE || estimated_bits / 8 < stored_bytes;
+    for (size_t k = 0; k < block_count && huffman; k++) {
+        const size_t first = k * block_rows, count = (size_t)height - first < block_rows ? (size_t)height - first : block_rows;
+        huffman = cpng_write_block(&blocks[k], raw + first * row_length, count, row_length, k + 1 == block_count,
+                                   length_symbol, &stream);
+    }
+    if (stream.failed) goto done;
+    if (huffman) {
+        cpng_flush_bits(&stream.bits);
+        huffman = (size_t)(stream.bits.p - stream.buffer) <= stream.limit;
+    }
+    if (!huffman) {
+        if (stream.capacity < 2 + stored_bytes + 4) {
+            uint8_t *grown = (uint8_t *)realloc(stream.buffer, 2 + stored_bytes + 4);
+            if (!grown) goto done;
+            stream.buffer = grown;
+            stream.capacity = 2 + stored_bytes + 4;
+        }
+        uint8_t *q = stream.buffer + 2;
         for (size_t offset = 0; offset < n; offset += CPNG_STORED_MAX) {
             const size_t length = n - offset < CPNG_STORED_MAX ? n - offset : CPNG_STORED_MAX;
             q[0] = offset + length == n;  // BFINAL on the last block, BTYPE 00
@@ -900,30 +968,28 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
             memcpy(q + 5, raw + offset, length);
             q += 5 + length;
         }
-        end = q;
-    } else {
-        cpng_bits w = {0, 0, z + 2};
-        for (size_t k = 0; k < block_count; k++) {
-            const size_t offset = k * block_bytes, length = n - offset < block_bytes ? n - offset : block_bytes;
-            cpng_write_block(&blocks[k], raw + offset, length, k + 1 == block_count, length_symbol, &w);
-        }
-        cpng_flush_bits(&w);
-        end = w.p;
+        stream.bits.p = q;
     }
-    if ((size_t)(end - z) != zlib_length - 4) {
-        status = CPNG_ERROR_COMPRESS;  // the size computed above and the bits written disagree
-        goto done;
-    }
-    cpng_put32(end, libdeflate_adler32(1, raw, n));
+    cpng_put32(stream.bits.p, libdeflate_adler32(1, raw, n));
+    const size_t zlib_length = (size_t)(stream.bits.p - stream.buffer) + 4;
 
-    // Split into IDAT chunks (one, unless the stream exceeds CPNG_IDAT_CHUNK_MAX): move every
-    // piece but the first to make room for the chunk headers and CRCs, last piece first.
-    for (size_t k = chunk_count; k-- > 1;) {
-        const size_t length = k + 1 < chunk_count ? CPNG_IDAT_CHUNK_MAX : zlib_length - k * CPNG_IDAT_CHUNK_MAX;
-        memmove(z + k * (CPNG_IDAT_CHUNK_MAX + 12), z + k * CPNG_IDAT_CHUNK_MAX, length);
-    }
+    // The PNG: signature 8, IHDR 12 + 13, the stream in IDAT chunks of at most
+    // CPNG_IDAT_CHUNK_MAX bytes (12 + data each), IEND 12.
+    const size_t chunk_count = (zlib_length + CPNG_IDAT_CHUNK_MAX - 1) / CPNG_IDAT_CHUNK_MAX;
+    png = (uint8_t *)malloc(8 + 25 + zlib_length + 12 * chunk_count + 12);
+    if (!png) goto done;
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    memcpy(png, signature, 8);
+    uint8_t *p = png + 8;
+    cpng_put32(p + 8, (uint32_t)width);
+    cpng_put32(p + 12, (uint32_t)height);
+    p[16] = 8;                  // bit depth
+    p[17] = opaque ? 2 : 6;     // colour type: RGB or RGBA
+    p[18] = p[19] = p[20] = 0;  // deflate, adaptive filtering, no interlace
+    p = cpng_chunk(p, "IHDR", 13);
     for (size_t k = 0; k < chunk_count; k++) {
         const size_t length = k + 1 < chunk_count ? CPNG_IDAT_CHUNK_MAX : zlib_length - k * CPNG_IDAT_CHUNK_MAX;
+        memcpy(p + 8, stream.buffer + k * CPNG_IDAT_CHUNK_MAX, length);
         p = cpng_chunk(p, "IDAT", length);
     }
     p = cpng_chunk(p, "IEND", 0);
@@ -933,6 +999,7 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     status = CPNG_OK;
 done:
     free(png);
+    free(stream.buffer);
     free(blocks);
     free(work);
     free(rows);

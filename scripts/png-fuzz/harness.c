@@ -2,7 +2,8 @@
 // images and their PNGs from cpng_encode_argb32 (and, every few cases,
 // cpng_encode_argb32_libdeflate) for check.py to decode and compare; checks the flat
 // encoder's Huffman code builder directly. cpng.c is included, not linked, so its static
-// functions can be tested and CPNG_IDAT_CHUNK_MAX and CPNG_BLOCK_BYTES can be lowered for a build.
+// functions can be tested and its size settings (CPNG_IDAT_CHUNK_MAX, CPNG_BLOCK_BYTES,
+// CPNG_USE_ESTIMATE) changed for a build.
 //
 // Usage: harness OUTDIR SEED COUNT
 #include "../../Sources/CPNG/cpng.c"

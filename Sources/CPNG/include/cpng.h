@@ -17,8 +17,7 @@ typedef enum {
     CPNG_ERROR_MEMORY = 2,
     /// libpng reported an error (longjmp'd out of the writer).
     CPNG_ERROR_LIBPNG = 3,
-    /// libdeflate could not compress (cannot happen with a buffer of its own bound), or the
-    /// flat writer's output disagreed with its own size computation (a bug).
+    /// libdeflate could not compress (cannot happen with a buffer of its own bound).
     CPNG_ERROR_COMPRESS = 4
 } cpng_status;
 
@@ -30,9 +29,11 @@ typedef enum {
 /// (colour type 6) with the alpha un-premultiplied. Each row is filtered UP or SUB (whichever
 /// leaves more unchanged pixels); the deflate stream is written here by a special-purpose
 /// compressor that codes runs of equal bytes as distance-1 copies and everything else as
-/// literals, in one dynamic-Huffman block (stored blocks when that would be larger). Several
-/// times faster than cpng_encode_argb32_libdeflate; files are typically 0–30 % larger (more
-/// on text-heavy tables, whose repeated glyphs only a general compressor finds).
+/// literals, in one dynamic-Huffman block per megabyte of rows with codes fitted to a sample
+/// of the rows (stored blocks when that would be larger). 2.5–8 times faster than
+/// cpng_encode_argb32_libdeflate on 600x400 charts; files from 20 % smaller to 36 % bigger on
+/// line charts (typically 10–20 % bigger), up to 1.9 times on text-heavy tables, whose
+/// repeated glyphs only a general compressor finds.
 /// `stride` is in bytes, at least `width * 4`, a multiple of 4; width and height 1–100000.
 ///
 /// On CPNG_OK, `*out` is a malloc'd buffer of `*out_length` bytes that the caller frees
