@@ -40,10 +40,12 @@ import Testing
 
     /// The default encoder writes the PNG container and its deflate stream itself. libpng's
     /// fastest useful settings (`settings: .fast`: zlib level 1, run-length strategy) also code
-    /// only runs of one byte, but after filter UP on every row; the default's choice of SUB or
-    /// UP per row keeps its files smaller (by 4–65 % on the golden images, all but the 1×1 one).
-    /// Against libdeflate, which also finds long-distance matches, see FlatPNGTests.
-    @Test func defaultEncoderMatchesLibpngPixelsAndIsNoBiggerThanItsFastSettings() throws {
+    /// only runs of one byte, but after filter UP on every row. The default's choice of SUB or
+    /// UP per row usually makes its files smaller (up to 64 % on the golden images), but not
+    /// always (5 % bigger on the benchmark's densest chart, 10 series × 100,000 points), so the
+    /// default may be up to 10 % bigger. Against libdeflate, which also finds long-distance
+    /// matches, see FlatPNGTests.
+    @Test func defaultEncoderMatchesLibpngPixelsAndIsAboutAsSmallAsItsFastSettings() throws {
         let opaque = try Rasterizer.render(DeterminismTests.sampleScene(), fonts: FontLibrary.bundled())
         let points = (0..<600).map { i -> Point? in Point(x: Double(i) / 6, y: 50 + 40 * sin(Double(i) / 7) * cos(Double(i) / 31)) }
         let translucent = try render([
@@ -55,7 +57,7 @@ import Testing
             let libpng = try Rasterizer.encodePNG(image, settings: .fast)
             #expect(header(ours).colourType == header(libpng).colourType)
             #expect(try RasterImage.decodePNG(ours) == RasterImage.decodePNG(libpng))
-            #expect(ours.count <= libpng.count, "\(ours.count) bytes, libpng \(libpng.count)")
+            #expect(Double(ours.count) <= 1.1 * Double(libpng.count), "\(ours.count) bytes, libpng \(libpng.count)")
             // The chunk sequence: IHDR first, IEND (empty) last.
             #expect(Array(ours[12..<16]) == Array("IHDR".utf8))
             #expect(Array(ours.suffix(12)) == [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])
