@@ -241,7 +241,7 @@ done:
 // ---------------------------------------------------------------------------------------------
 
 // Filtered bytes per deflate block, about: large images get one block (with its own codes)
-// per band of rows this big, a little smaller than one block for all. Overridable, like the
+// per band of rows this big (files a little smaller than with one block). Overridable, like the
 // settings below, so a test build (scripts/png-fuzz.sh) can exercise every path on small images.
 #ifndef CPNG_BLOCK_BYTES
 #define CPNG_BLOCK_BYTES ((size_t)1 << 20)

@@ -1,7 +1,11 @@
 // Times Graphshot's two default-candidate PNG writers, the flat one (cpng_encode_argb32) and the
 // libdeflate one (cpng_encode_argb32_libdeflate), on a synthetic 600x400 line chart and on the
 // .argb files named (see check.py --to-argb): milliseconds per encode (best of 5 batches) and
-// bytes. Usage: bench RUNS [FILE.argb ...]
+// bytes. From the repository's root:
+//
+//   cc -O2 -I Sources/CPNG/include scripts/png-fuzz/bench.c -ldeflate -lpng16 -lz -o /tmp/png-bench
+//   python3 scripts/png-fuzz/check.py --to-argb golden-images/minimal.png /tmp/minimal.argb
+//   /tmp/png-bench 200 /tmp/minimal.argb
 #include "../../Sources/CPNG/cpng.c"
 
 #include <stdio.h>
