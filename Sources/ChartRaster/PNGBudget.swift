@@ -15,7 +15,7 @@ public struct PNGSettings: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// libpng's fastest useful settings (level 1, filter UP, run-length strategy). The default
-    /// encoder (`encodePNG(_:)`) does not use libpng: it is faster and its files smaller.
+    /// encoder (`encodePNG(_:)`) does not use libpng: it is faster and its files usually smaller.
     public static let fast = PNGSettings(level: 1, filters: Int(CPNG_FILTER_UP), strategy: Int(CPNG_STRATEGY_RLE))
 
     public var description: String { "level \(level), filters 0x\(String(filters, radix: 16)), strategy \(strategy)" }
