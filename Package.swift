@@ -55,8 +55,9 @@ let package = Package(
         .target(name: "ChartLayout", dependencies: ["ChartCore", "WidgetSpec", "ChartScales", "ChartScene"]),
         // System Cairo + FreeType (pkg-config cairo-ft).
         .systemLibrary(name: "CCairo", pkgConfig: "cairo-ft", providers: [.apt(["libcairo2-dev", "libfreetype-dev"])]),
-        // Small PNG writers in C: the default one around libdeflate (faster, smaller files), the
-        // budget ladder's on libpng, which reports errors with setjmp/longjmp (Swift cannot use it).
+        // Small PNG writers in C: the default one compresses by hand (fast on charts), another
+        // around libdeflate (smaller files), the budget ladder's on libpng, which reports errors
+        // with setjmp/longjmp (Swift cannot use it).
         .target(
             name: "CPNG",
             linkerSettings: [.linkedLibrary("png16"), .linkedLibrary("z"), .linkedLibrary("deflate")]

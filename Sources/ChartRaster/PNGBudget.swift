@@ -15,7 +15,7 @@ public struct PNGSettings: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// libpng's fastest useful settings (level 1, filter UP, run-length strategy). The default
-    /// encoder (`encodePNG(_:)`) no longer uses libpng: it is faster and smaller still.
+    /// encoder (`encodePNG(_:)`) does not use libpng: it is faster and its files usually smaller.
     public static let fast = PNGSettings(level: 1, filters: Int(CPNG_FILTER_UP), strategy: Int(CPNG_STRATEGY_RLE))
 
     public var description: String { "level \(level), filters 0x\(String(filters, radix: 16)), strategy \(strategy)" }
@@ -78,7 +78,7 @@ extension Rasterizer {
     static let paletteSizes = [256, 128, 64, 32, 16, 8, 4, 2]
 
     /// A PNG of at most `maxBytes` bytes if one can be made, trying in order:
-    /// 1. the default encoding (`encodePNG(_:)`);
+    /// 1. the default encoding (`encodePNG(_:)`, built for speed);
     /// 2. stronger lossless compression (zlib level 9 with other filters and strategies);
     /// 3. indexed colour with the largest palette of 256, 128, … 2 colours (`ColorQuantizer`)
     ///    that fits, each encoded with the settings of `indexedLadder`; `preferredColors` (the

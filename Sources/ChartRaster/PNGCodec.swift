@@ -2,13 +2,27 @@ import CCairo
 import CPNG
 
 extension Rasterizer {
-    /// Encodes with the C shim's own PNG writer: 8-bit RGB when every pixel is opaque, else
-    /// 8-bit RGBA (un-premultiplied); filter UP, libdeflate level 1 (about as fast as zlib's
-    /// level 1 with run-length strategy, and 10–50 % smaller). The bytes depend on the
-    /// libdeflate version; compare decoded pixels, never bytes, across machines.
+    /// Encodes with the C shim's own PNG writer, built for speed on charts: 8-bit RGB when
+    /// every pixel is opaque, else 8-bit RGBA (un-premultiplied). Each row is filtered UP or
+    /// SUB, and the deflate stream is written by a special-purpose compressor (runs of equal
+    /// bytes as copies, everything else literals, dynamic Huffman codes): 2.5–8 times faster
+    /// than `encodePNGWithLibdeflate(_:)` on 600×400 charts. Its files are from 20 % smaller to
+    /// 36 % bigger on line charts (typically 10–20 % bigger) and up to 1.9× on text-heavy
+    /// tables. The bytes are Graphshot's own (no library version enters them), but compare
+    /// decoded pixels, not bytes, across Graphshot versions.
     public static func encodePNG(_ image: RasterImage) throws(RasterError) -> [UInt8] {
         try encodeARGB32(image) { pixels, output, length in
             cpng_encode_argb32(pixels, Int32(image.width), Int32(image.height), Int32(image.width * 4), output, length)
+        }
+    }
+
+    /// Encodes like `encodePNG(_:)` (same colour types, same pixels) but compressed by
+    /// libdeflate at level 1 after filter UP on every row: smaller files (typically 10–20 % on
+    /// line charts, up to about 45 % on text-heavy tables), several times slower. The bytes
+    /// depend on the libdeflate version; compare decoded pixels, never bytes, across machines.
+    public static func encodePNGWithLibdeflate(_ image: RasterImage) throws(RasterError) -> [UInt8] {
+        try encodeARGB32(image) { pixels, output, length in
+            cpng_encode_argb32_libdeflate(pixels, Int32(image.width), Int32(image.height), Int32(image.width * 4), output, length)
         }
     }
 

@@ -38,9 +38,14 @@ import Testing
         #expect(decoded == image)  // premultiplied words identical: un-premultiply matches Cairo's
     }
 
-    /// The default encoder writes the PNG container itself around libdeflate; the libpng path
-    /// (`settings: .fast`, zlib level 1) is the reference it replaced.
-    @Test func defaultEncoderMatchesLibpngPixelsAndIsNoBigger() throws {
+    /// The default encoder writes the PNG container and its deflate stream itself. libpng's
+    /// fastest useful settings (`settings: .fast`: zlib level 1, run-length strategy) also code
+    /// only runs of one byte, but after filter UP on every row. The default's choice of SUB or
+    /// UP per row usually makes its files smaller (up to 64 % on the golden images), but not
+    /// always (5 % bigger on the benchmark's densest chart, 10 series × 100,000 points), so the
+    /// default may be up to 10 % bigger. Against libdeflate, which also finds long-distance
+    /// matches, see FlatPNGTests.
+    @Test func defaultEncoderMatchesLibpngPixelsAndIsAboutAsSmallAsItsFastSettings() throws {
         let opaque = try Rasterizer.render(DeterminismTests.sampleScene(), fonts: FontLibrary.bundled())
         let points = (0..<600).map { i -> Point? in Point(x: Double(i) / 6, y: 50 + 40 * sin(Double(i) / 7) * cos(Double(i) / 31)) }
         let translucent = try render([
@@ -52,7 +57,7 @@ import Testing
             let libpng = try Rasterizer.encodePNG(image, settings: .fast)
             #expect(header(ours).colourType == header(libpng).colourType)
             #expect(try RasterImage.decodePNG(ours) == RasterImage.decodePNG(libpng))
-            #expect(ours.count <= libpng.count, "\(ours.count) bytes, libpng \(libpng.count)")
+            #expect(Double(ours.count) <= 1.1 * Double(libpng.count), "\(ours.count) bytes, libpng \(libpng.count)")
             // The chunk sequence: IHDR first, IEND (empty) last.
             #expect(Array(ours[12..<16]) == Array("IHDR".utf8))
             #expect(Array(ours.suffix(12)) == [0, 0, 0, 0] + Array("IEND".utf8) + [0xAE, 0x42, 0x60, 0x82])

@@ -8,7 +8,7 @@
 extern "C" {
 #endif
 
-/// Result codes of cpng_encode_argb32.
+/// Result codes of the encoders below.
 typedef enum {
     CPNG_OK = 0,
     /// Bad arguments: null pointers, non-positive size, stride too small, size too large.
@@ -22,16 +22,30 @@ typedef enum {
 } cpng_status;
 
 /// Encodes a Cairo ARGB32 buffer (premultiplied alpha, native-endian 32-bit words,
-/// i.e. bytes B,G,R,A on little-endian machines) as a PNG in memory.
+/// i.e. bytes B,G,R,A on little-endian machines) as a PNG in memory: Graphshot's default
+/// writer, built for speed on chart images.
 ///
 /// Writes 8-bit RGB (colour type 2) when every pixel is opaque, else 8-bit RGBA
-/// (colour type 6) with the alpha un-premultiplied; filter UP on every row, compressed by
-/// libdeflate at level 1 (the PNG chunks are written here, not by libpng).
+/// (colour type 6) with the alpha un-premultiplied. Each row is filtered UP or SUB (whichever
+/// leaves more unchanged pixels); the deflate stream is written here by a special-purpose
+/// compressor that codes runs of equal bytes as distance-1 copies and everything else as
+/// literals, in one dynamic-Huffman block per megabyte of rows with codes fitted to a sample
+/// of the rows (stored blocks when that would be larger). 2.5–8 times faster than
+/// cpng_encode_argb32_libdeflate on 600x400 charts; files from 20 % smaller to 36 % bigger on
+/// line charts (typically 10–20 % bigger), up to 1.9 times on text-heavy tables, whose
+/// repeated glyphs only a general compressor finds.
+/// `stride` is in bytes, at least `width * 4`, a multiple of 4; width and height 1–100000.
 ///
 /// On CPNG_OK, `*out` is a malloc'd buffer of `*out_length` bytes that the caller frees
 /// with cpng_free (or free). On error, `*out` is NULL and `*out_length` is 0.
 int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
                        uint8_t **out, size_t *out_length);
+
+/// Like cpng_encode_argb32 (same arguments, colour types and pixels), but filter UP on every
+/// row and compressed by libdeflate at level 1 (the PNG chunks are written here, not by
+/// libpng): smaller files, slower.
+int cpng_encode_argb32_libdeflate(const uint8_t *data, int width, int height, int stride,
+                                  uint8_t **out, size_t *out_length);
 
 /// Row filters for the `filters` arguments below (libpng's PNG_FILTER_* bits); any
 /// combination lets libpng choose per row.
@@ -68,7 +82,7 @@ int cpng_encode_indexed(const uint8_t *indices, int width, int height,
                         int level, int filters, int strategy,
                         uint8_t **out, size_t *out_length);
 
-/// Frees a buffer returned by cpng_encode_argb32.
+/// Frees a buffer returned by any encoder above.
 void cpng_free(void *buffer);
 
 #ifdef __cplusplus
