@@ -13,6 +13,7 @@ import zlib
 import boto3
 import botocore.session
 from botocore.config import Config
+from pngdecode import chunks, unfilter
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BINARY = os.environ.get("GRAPHSHOT_BIN", os.path.join(ROOT, ".build", "debug", "graphshot"))
@@ -99,35 +100,10 @@ def png_pixels(data):
     depth, colour, interlace = data[24], data[25], data[28]
     assert depth == 8 and colour in (2, 6) and interlace == 0, (depth, colour, interlace)
     bpp = 4 if colour == 6 else 3
-    pos, idat = 8, b""
-    while pos < len(data):
-        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
-        if kind == b"IDAT":
-            idat += data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-    raw = zlib.decompress(idat)
+    idat = b"".join(chunk for kind, chunk in chunks(data) if kind == b"IDAT")
+    pixels = unfilter(zlib.decompress(idat), width, height, bpp)
     stride = width * bpp
-    rows, prev, i = [], bytearray(stride), 0
-    for _ in range(height):
-        f, line = raw[i], bytearray(raw[i + 1:i + 1 + stride])
-        i += 1 + stride
-        for x in range(stride):
-            a = line[x - bpp] if x >= bpp else 0
-            b = prev[x]
-            c = prev[x - bpp] if x >= bpp else 0
-            if f == 1:
-                line[x] = (line[x] + a) & 255
-            elif f == 2:
-                line[x] = (line[x] + b) & 255
-            elif f == 3:
-                line[x] = (line[x] + (a + b) // 2) & 255
-            elif f == 4:
-                p = a + b - c
-                pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
-                line[x] = (line[x] + (a if pa <= pb and pa <= pc else b if pb <= pc else c)) & 255
-        rows.append([tuple(line[x:x + 3]) for x in range(0, stride, bpp)])
-        prev = line
-    return rows
+    return [[tuple(pixels[y * stride + x:y * stride + x + 3]) for x in range(0, stride, bpp)] for y in range(height)]
 
 
 def count_near(rows, rgb, tolerance=40):

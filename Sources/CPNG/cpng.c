@@ -137,6 +137,20 @@ static uint8_t *cpng_chunk(uint8_t *p, const char type[4], size_t length) {
     return p + 12 + length;
 }
 
+// Writes the PNG signature and the IHDR chunk of an 8-bit RGB (opaque) or RGBA image at
+// `png` (33 bytes); returns the end.
+static uint8_t *cpng_begin(uint8_t *png, int width, int height, int opaque) {
+    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+    memcpy(png, signature, 8);
+    uint8_t *p = png + 8;
+    cpng_put32(p + 8, (uint32_t)width);
+    cpng_put32(p + 12, (uint32_t)height);
+    p[16] = 8;                  // bit depth
+    p[17] = opaque ? 2 : 6;     // colour type: RGB or RGBA
+    p[18] = p[19] = p[20] = 0;  // deflate, adaptive filtering, no interlace
+    return cpng_chunk(p, "IHDR", 13);
+}
+
 int cpng_encode_argb32_libdeflate(const uint8_t *data, int width, int height, int stride,
                                   uint8_t **out, size_t *out_length) {
     if (out) *out = NULL;
@@ -186,15 +200,7 @@ int cpng_encode_argb32_libdeflate(const uint8_t *data, int width, int height, in
     // Signature 8, IHDR 12 + 13, IDAT 12 + data, IEND 12.
     png = (uint8_t *)malloc(8 + 25 + 12 + bound + 12);
     if (!png) goto done;
-    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    memcpy(png, signature, 8);
-    uint8_t *p = png + 8;
-    cpng_put32(p + 8, (uint32_t)width);
-    cpng_put32(p + 12, (uint32_t)height);
-    p[16] = 8;                // bit depth
-    p[17] = opaque ? 2 : 6;   // colour type: RGB or RGBA
-    p[18] = p[19] = p[20] = 0;  // deflate, adaptive filtering, no interlace
-    p = cpng_chunk(p, "IHDR", 13);
+    uint8_t *p = cpng_begin(png, width, height, opaque);
     const size_t compressed = libdeflate_zlib_compress(compressor, raw, raw_length, p + 8, bound);
     if (compressed == 0) {
         status = CPNG_ERROR_COMPRESS;
@@ -978,15 +984,7 @@ int cpng_encode_argb32(const uint8_t *data, int width, int height, int stride,
     const size_t chunk_count = (zlib_length + CPNG_IDAT_CHUNK_MAX - 1) / CPNG_IDAT_CHUNK_MAX;
     png = (uint8_t *)malloc(8 + 25 + zlib_length + 12 * chunk_count + 12);
     if (!png) goto done;
-    static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
-    memcpy(png, signature, 8);
-    uint8_t *p = png + 8;
-    cpng_put32(p + 8, (uint32_t)width);
-    cpng_put32(p + 12, (uint32_t)height);
-    p[16] = 8;                  // bit depth
-    p[17] = opaque ? 2 : 6;     // colour type: RGB or RGBA
-    p[18] = p[19] = p[20] = 0;  // deflate, adaptive filtering, no interlace
-    p = cpng_chunk(p, "IHDR", 13);
+    uint8_t *p = cpng_begin(png, width, height, opaque);
     for (size_t k = 0; k < chunk_count; k++) {
         const size_t length = k + 1 < chunk_count ? CPNG_IDAT_CHUNK_MAX : zlib_length - k * CPNG_IDAT_CHUNK_MAX;
         memcpy(p + 8, stream.buffer + k * CPNG_IDAT_CHUNK_MAX, length);
