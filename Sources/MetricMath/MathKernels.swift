@@ -266,18 +266,30 @@ enum MathKernels {
         return s
     }
 
-    /// Number of set mask bytes.
+    /// Number of set (non-zero) mask bytes. Sixteen bytes per step: each lane of a byte
+    /// accumulator gains at most 1 per step, so it is widened and summed every 255 steps.
     static func count(_ m: MPtr, _ n: Int) -> Int {
-        var c = 0
+        typealias Bytes = SIMD16<UInt8>
+        let raw = UnsafeRawPointer(m)
+        let one = Bytes(repeating: 1), zero = Bytes()
+        var total = 0
         var i = 0
-        while i < n {
-            let end = Swift.min(n, i + 32_000)  // a UInt32 lane cannot overflow in one chunk
-            var acc: UInt32 = 0
-            for k in i..<end { acc &+= UInt32(m[k]) }
-            c += Int(acc)
-            i = end
+        while i + 16 <= n {
+            var lanes = Bytes()
+            var steps = 0
+            while steps < 255 && i + 16 <= n {
+                let bytes = raw.loadUnaligned(fromByteOffset: i, as: Bytes.self)
+                lanes &+= one.replacing(with: zero, where: bytes .== zero)
+                i += 16
+                steps += 1
+            }
+            total += Int(SIMD16<UInt16>(truncatingIfNeeded: lanes).wrappedSum())
         }
-        return c
+        while i < n {
+            total += m[i] != 0 ? 1 : 0
+            i += 1
+        }
+        return total
     }
 
     /// Maximum (or minimum) over present points; nil when none.

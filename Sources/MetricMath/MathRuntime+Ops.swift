@@ -77,10 +77,11 @@ extension MathRuntime {
 
     /// AVG/MAX/MIN/SUM/STDDEV/DATAPOINT_COUNT of one series over its present points (§6.1):
     /// an empty series gives 0 for SUM and DATAPOINT_COUNT, *missing* for the others.
-    func reduce(_ f: MathFunction, _ c: MathColumn) -> Double? {
+    /// `presentCount`, when the caller already knows it, saves counting the mask again.
+    func reduce(_ f: MathFunction, _ c: MathColumn, presentCount: Int? = nil) -> Double? {
         let len = c.count
         let v = c.values.base, m = c.mask.base
-        let count = c.presentCount
+        let count = presentCount ?? c.presentCount
         let result: Double?
         switch f {
         case .sum: result = MathKernels.sum(v, len)
@@ -327,7 +328,10 @@ extension MathRuntime {
             guard f >= 1 else { throw MathRowFailure(message: "The SORT limit must be a positive integer") }
             keep = f >= Double(members.count) ? members.count : Int(f)
         }
-        let keys: [Double?] = members.map { $0.isEmpty ? nil : reduce(key, $0) }
+        let keys: [Double?] = members.map { c in
+            let count = c.presentCount  // counted once: it decides emptiness and feeds AVG
+            return count == 0 ? nil : reduce(key, c, presentCount: count)
+        }
         let order = members.indices.sorted { a, b in
             switch (keys[a], keys[b]) {
             case let (x?, y?): return x == y ? a < b : (descending ? x > y : x < y)
