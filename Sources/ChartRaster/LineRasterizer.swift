@@ -1,5 +1,6 @@
 import ChartCore
 import ChartScene
+import Foundation
 import Synchronization
 
 /// Draws solid, anti-aliased polylines straight into the ARGB32 pixel buffer Cairo paints on.
@@ -56,10 +57,8 @@ final class LineRasterizer: @unchecked Sendable {
         // The span loop may read and write (unchanged) up to `LineRasterizer.slack` floats past a
         // line's last pixel; the slack keeps that inside the allocation at the very last line.
         let count = self.width * self.height + LineRasterizer.slack
-        rowMask = .allocate(capacity: count)
-        rowMask.initialize(repeating: 0, count: count)
-        columnMask = .allocate(capacity: count)
-        columnMask.initialize(repeating: 0, count: count)
+        rowMask = LineRasterizer.zeroedFloats(count)
+        columnMask = LineRasterizer.zeroedFloats(count)
         rowExtents = .allocate(capacity: max(1, self.height))
         rowExtents.initialize(repeating: .empty, count: max(1, self.height))
         columnExtents = .allocate(capacity: max(1, self.width))
@@ -69,12 +68,22 @@ final class LineRasterizer: @unchecked Sendable {
     }
 
     deinit {
-        rowMask.deallocate()
-        columnMask.deallocate()
+        free(rowMask)
+        free(columnMask)
         rowExtents.deallocate()
         columnExtents.deallocate()
         dirtyRows.deallocate()
         dirtyColumns.deallocate()
+    }
+
+    /// `count` floats, all 0, from `calloc`: large masks come as fresh zero pages that cost
+    /// nothing until a line touches them (a mask is mostly never touched), where
+    /// allocate-and-fill would write every byte up front. Freed with `free`.
+    private static func zeroedFloats(_ count: Int) -> UnsafeMutablePointer<Float> {
+        guard let raw = calloc(count, MemoryLayout<Float>.stride) else {
+            fatalError("LineRasterizer: out of memory for a \(count)-pixel coverage mask")
+        }
+        return raw.bindMemory(to: Float.self, capacity: count)
     }
 
     /// Floats of padding after each mask (see `init`); at least the vector width used by the compiler.
