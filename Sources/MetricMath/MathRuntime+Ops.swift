@@ -81,18 +81,22 @@ extension MathRuntime {
     func reduce(_ f: MathFunction, _ c: MathColumn, presentCount: Int? = nil) -> Double? {
         let len = c.count
         let v = c.values.base, m = c.mask.base
-        let count = presentCount ?? c.presentCount
+        // Counted only by the functions that divide or report it (SUM, MAX and MIN do not).
+        var count: Int { presentCount ?? c.presentCount }
         let result: Double?
         switch f {
         case .sum: result = MathKernels.sum(v, len)
         case .datapointCount: result = Double(count)
-        case .avg: result = count == 0 ? nil : MathKernels.sum(v, len) / Double(count)
+        case .avg:
+            let n = count
+            result = n == 0 ? nil : MathKernels.sum(v, len) / Double(n)
         case .max, .min: result = MathKernels.extreme(v, m, dense: c.dense, len, max: f == .max)
         case .stddev:
-            if count == 0 { result = nil; break }
-            let mean = MathKernels.sum(v, len) / Double(count)
+            let n = count
+            if n == 0 { result = nil; break }
+            let mean = MathKernels.sum(v, len) / Double(n)
             let ssd = MathKernels.sumSquaredDeviations(v, m, dense: c.dense, mean: mean, len)
-            result = (ssd / Double(count)).squareRoot()
+            result = (ssd / Double(n)).squareRoot()
         default: result = nil
         }
         guard let r = result, r.isFinite else { return nil }
@@ -396,7 +400,9 @@ extension MathRuntime {
         for i in 0..<n where c.dense || c.mask[i] != 0 { known[grid.timestamp(i)] = c.values[i] }
         let count = c.presentCount
         var globalMean = 0.0, globalSigma = 0.0
-        if count > 0, let m = reduce(.avg, c), let s = reduce(.stddev, c) { globalMean = m; globalSigma = s }
+        if count > 0, let m = reduce(.avg, c, presentCount: count), let s = reduce(.stddev, c, presentCount: count) {
+            globalMean = m; globalSigma = s
+        }
         var upper = [Double](repeating: 0, count: n), lower = [Double](repeating: 0, count: n)
         var mask = [UInt8](repeating: 0, count: n)
         var window: [Double] = []
