@@ -179,6 +179,58 @@ for (shapeIndex, shape) in shapes.enumerated() where anyCase && (onlyShape == ni
     }
 }
 
+/// The machine's ceiling for `m1+m2*2`: the bare loop `r = a + b*2` (and, for the masked
+/// layout, `rm = ma | mb`) over the same shapes, with the same missing points and outputs
+/// allocated once, written the way a C programmer would write it. No CloudWatch rules, no
+/// compile, no bookkeeping: what the evaluator's own row is measured against in the same run.
+struct Ceiling {
+    var a: [UnsafeMutablePointer<Double>] = [], ma: [UnsafeMutablePointer<UInt8>] = []
+    var r: [UnsafeMutablePointer<Double>] = [], rm: [UnsafeMutablePointer<UInt8>] = []
+    let n: Int
+
+    init(_ shape: Shape) {
+        n = shape.points
+        var rng = Random(state: 42)
+        for _ in 0..<shape.series {
+            let v = UnsafeMutablePointer<Double>.allocate(capacity: n), m = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            v.initialize(repeating: 0, count: n); m.initialize(repeating: 0, count: n)
+            for i in 0..<n where rng.unit() >= 0.1 {
+                v[i] = (rng.unit() * 100).rounded(.down) + 0.25
+                m[i] = 1
+            }
+            a.append(v); ma.append(m)
+        }
+        for _ in 0..<shape.series / 2 {
+            let v = UnsafeMutablePointer<Double>.allocate(capacity: n), m = UnsafeMutablePointer<UInt8>.allocate(capacity: n)
+            v.initialize(repeating: 0, count: n); m.initialize(repeating: 0, count: n)
+            r.append(v); rm.append(m)
+        }
+    }
+
+    func run(masks: Bool) {
+        for k in r.indices {
+            let x = a[2 * k], y = a[2 * k + 1], out = r[k]
+            for i in 0..<n { out[i] = x[i] + y[i] * 2 }
+            if masks {
+                let mx = ma[2 * k], my = ma[2 * k + 1], mo = rm[k]
+                for i in 0..<n { mo[i] = mx[i] | my[i] }
+            }
+        }
+    }
+}
+
+if only.map({ $0.hasPrefix("ceiling") }) ?? true {
+    for (shapeIndex, shape) in shapes.enumerated() where onlyShape == nil || onlyShape == shapeIndex {
+        let ceiling = Ceiling(shape)
+        for (name, masks) in [("ceiling: a+b*2 loop, masks", true), ("ceiling: a+b*2 loop, no masks", false)] {
+            let seconds = measure(minTime: minTime) { ceiling.run(masks: masks) }
+            let mpts = Double(shape.series / 2 * shape.points) / seconds / 1e6
+            results.append((name, shape.name, mpts))
+            print(pad(name, 34) + pad(shape.name, 16) + lpad(fmt(mpts, 0), 10))
+        }
+    }
+}
+
 // Parse + check + compile of a 100-row widget (50 metric rows, 50 expressions).
 if only.map({ "parse+check".contains($0) }) ?? true {
     var rows = (0..<50).map { MathRow.metric("m\($0)", period: period) }

@@ -50,6 +50,12 @@ enum MathMemory {
             }
             pthread_mutex_unlock(pool.lock)
         }
+        if size < minPooledBytes, let p = malloc(size) {
+            // Small blocks (short series' masks, a few values): malloc's 16-byte alignment
+            // is enough for the kernels (unaligned loads), and it costs a fraction of
+            // posix_memalign.
+            return p
+        }
         var p: UnsafeMutableRawPointer?
         #if canImport(Glibc)
         if size >= hugePageBytes, posix_memalign(&p, 2 << 20, size) == 0, let p {

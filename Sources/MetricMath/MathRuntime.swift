@@ -166,6 +166,7 @@ struct MathRuntime {
     /// Inputs are looked up once and never copied (a 100-metric widget is re-evaluated on
     /// every render, so per-input bookkeeping shows up next to the arithmetic).
     mutating func prepare() throws(MathRowFailure) {
+        if prepareUniform() { return }
         let metricPeriods = program.metricPeriods
         // Positions in the dictionary (plain data), so each id is hashed once and no input
         // is copied into a temporary array.
@@ -225,6 +226,39 @@ struct MathRuntime {
                 load($1, period: $1.period, origin: .insights(row: id, result: $0))
             })
         }
+    }
+
+    /// `prepare` for the usual case, in one pass: every metric row's input is in the engine's
+    /// layout (`MathSeriesInput(period:gridStart:values:present:)`) on one and the same grid,
+    /// and the program has no SEARCH, Insights row or function that needs bucket grids. The
+    /// grid is then that grid, and each input's buffers become its column as they are.
+    /// Returns false, having decided nothing, for anything else (the general path then
+    /// rebuilds every metric register). Same result as the general path; each input is looked
+    /// up once and no grid sources are collected.
+    private mutating func prepareUniform() -> Bool {
+        guard program.searchCalls.isEmpty, program.insightsRows.isEmpty, !program.usesGrid else { return false }
+        let ids = program.metricIds, rowIndex = program.metricRowIndex, origins = program.metricOrigins
+        var start: Int64 = 0, period = 0, count = 0
+        for j in ids.indices {
+            guard let input = inputs.metrics[ids[j]],
+                  case .masked(let s, let values, let mask, let bound, let dense) = input.storage,
+                  input.period > 0, values.count > 0 else { return false }
+            if j == 0 {
+                start = s; period = input.period; count = values.count
+            } else if s != start || input.period != period || values.count != count {
+                return false
+            }
+            regs[rowIndex[j]] = .series(MathColumn(values: values, mask: mask, dense: dense, bound: bound, period: period,
+                                                   origin: origins[j], label: input.label))
+        }
+        // The general path's limit on the inputs' total slots.
+        let total = count.multipliedReportingOverflow(by: ids.count)
+        guard !ids.isEmpty, !total.overflow, total.partialValue <= MathLimits.maxGridPoints else { return false }
+        // The last timestamp must be representable (the general path makes such a grid irregular).
+        let span = Int64(count - 1).multipliedReportingOverflow(by: Int64(period))
+        guard !span.overflow, !start.addingReportingOverflow(span.partialValue).overflow else { return false }
+        grid = .regular(start: start, step: Int64(period), count: count)
+        return true
     }
 
     /// The union of the inputs' timestamps and the requested bucket grids (metric-math.md

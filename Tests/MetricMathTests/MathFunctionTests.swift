@@ -1,4 +1,5 @@
 import ChartCore
+import ChartTestSupport
 @testable import MetricMath
 import Testing
 
@@ -239,6 +240,55 @@ import Testing
         let s = try #require(program.evaluate(inputs: inputs, context: f.context)["e1"]?.value?.allSeries.first)
         #expect(s.denseValues().values == [2, 4, 6, 8, 10, 12])
         #expect(s.count == 6)
+    }
+
+    /// Inputs in the engine's layout on one grid take a shorter route through preparation
+    /// than other inputs; both routes must give the same results. The same data is given
+    /// once as masked columns and once as NaN-marked dense arrays (always the general route),
+    /// for grids that agree and grids that do not.
+    @Test func bothInputRoutesAgree() throws {
+        let expressions = ["m1 + m2 * 2", "SUM(METRICS())", "RATE(m3)", "IF(m1 > 5, m2, m3)", "FILL(m2, REPEAT)",
+                           "TIME_SERIES(1) + m1", "SORT(METRICS(), MAX, DESC, 2)", "m1 / m3"]
+        // One program per expression: a function that needs bucket grids sends its whole
+        // program down the general route.
+        let programs = try expressions.map {
+            try MathProgram.compile(rows: [.metric("m1", period: 60), .metric("m2", period: 60), .metric("m3", period: 60),
+                                           .expression("e", $0)])
+        }
+        var rng = SplitMix64(seed: 7)
+        let t0 = MathFixture.t0
+        // (start slot, length) per metric: one shared grid, then shifted, shorter and missing inputs.
+        let layouts: [[(start: Int, count: Int)?]] = [
+            [(0, 40), (0, 40), (0, 40)], [(0, 40), (3, 40), (0, 40)], [(0, 40), (0, 25), (0, 40)], [(0, 40), nil, (0, 40)],
+        ]
+        for layout in layouts {
+            var masked = MathInputs(), nanMarked = MathInputs()
+            for (k, slots) in layout.enumerated() {
+                guard let slots else { continue }
+                var values: [Double] = [], present: [UInt8] = []
+                for _ in 0..<slots.count {
+                    let here = rng.next() % 5 != 0
+                    values.append(here ? Double(rng.next() % 1000) / 8 : 0)
+                    present.append(here ? 1 : 0)
+                }
+                let start = t0 + Int64(slots.start * 60), id = "m\(k + 1)"
+                masked.metrics[id] = MathSeriesInput(period: 60, gridStart: start, values: values, present: present, label: id)
+                nanMarked.metrics[id] = MathSeriesInput(
+                    period: 60, gridStart: start, values: zip(values, present).map { $1 != 0 ? $0 : .nan }, label: id)
+            }
+            for e in expressions.indices {
+                let x = try #require(programs[e].evaluate(inputs: masked, context: f.context)["e"])
+                let y = try #require(programs[e].evaluate(inputs: nanMarked, context: f.context)["e"])
+                #expect(x.status == y.status, "\(layout) e\(e)")
+                let xs = x.value?.allSeries ?? [], ys = y.value?.allSeries ?? []
+                #expect(xs.count == ys.count, "\(layout) e\(e)")
+                for (p, q) in zip(xs, ys) {
+                    #expect(p.points().timestamps == q.points().timestamps, "\(layout) e\(e)")
+                    #expect(p.points().values == q.points().values, "\(layout) e\(e)")
+                    #expect(p.label == q.label && p.origin == q.origin && p.period == q.period, "\(layout) e\(e)")
+                }
+            }
+        }
     }
 
     @Test func resultsAreReusable() async throws {
