@@ -165,6 +165,10 @@ extension MathRuntime {
         var arrays: [(input: Int, members: [MathColumn])] = []
         var memberCount: Int?
         for (i, r) in g.inputs.enumerated() {
+            if case .input(let k) = regs[r] {
+                columns[i] = EWColumn(inputColumns[k], register: r, member: -1)
+                continue
+            }
             switch try value(r) {
             case .scalar(let s): scalars[i] = s
             case .series(let c): columns[i] = EWColumn(c, register: r, member: -1)
@@ -201,6 +205,7 @@ extension MathRuntime {
         guard let ref else { return (.computed, nil) }
         switch regs[ref.register] {
         case .series(let c): return (c.origin, c.label)
+        case .input(let k): return (inputColumns[k].origin, inputColumns[k].label)
         case .array(let a) where ref.member >= 0 && ref.member < a.count: return (a[ref.member].origin, a[ref.member].label)
         default: return (.computed, nil)
         }
@@ -211,6 +216,7 @@ extension MathRuntime {
     private func column(_ ref: EWColumn) -> MathColumn? {
         switch regs[ref.register] {
         case .series(let c): return c
+        case .input(let k): return inputColumns[k]
         case .array(let a) where ref.member >= 0 && ref.member < a.count: return a[ref.member]
         default: return nil
         }

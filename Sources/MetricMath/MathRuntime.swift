@@ -9,6 +9,11 @@ enum MathRValue: Sendable {
     case none
     case scalar(Double?)
     indirect case series(MathColumn)
+    /// A metric row's input: column `k` of `MathRuntime.inputColumns`. Held there, in one
+    /// array, rather than boxed one by one (a box per input per evaluation was about a tenth
+    /// of a 100-input evaluation's bookkeeping). `value(_:)` hands it out as `.series`, so
+    /// only the register accessors and the element-wise groups ever see this case.
+    case input(Int)
     case array([MathColumn])
     /// The row that produces this register failed; reading it fails the reader's row.
     case failed(String)
@@ -27,6 +32,8 @@ struct MathRuntime {
     let context: MathContext
     var grid = MathTimeGrid.regular(start: 0, step: 1, count: 0)
     var regs: [MathRValue]
+    /// The metric rows' input columns (see `MathRValue.input`).
+    var inputColumns: [MathColumn] = []
     /// Per period: the slots of the grid that are buckets of that period (nil: every slot).
     var gridMasks: [Int: MathBuffer<UInt8>?] = [:]
     var onesStorage: MathBuffer<UInt8>?
@@ -106,6 +113,7 @@ struct MathRuntime {
             if st != .internalError {
                 switch regs[resultReg] {
                 case .series(let c): value = .series(MathSeries(c, grid: grid))
+                case .input(let k): value = .series(MathSeries(inputColumns[k], grid: grid))
                 case .array(let cs): value = .array(cs.map { MathSeries($0, grid: grid) })
                 default: break
                 }
@@ -212,9 +220,12 @@ struct MathRuntime {
         grid = try MathRuntime.buildGrid(sources, periods.sorted().map { context.grid($0) })
         sources = []
         let metricRowIndex = program.metricRowIndex, metricOrigins = program.metricOrigins
+        inputColumns.removeAll(keepingCapacity: true)
+        inputColumns.reserveCapacity(metricIndex.count)
         for j in metricIndex.indices {
             let input = metricInput(j)
-            regs[metricRowIndex[j]] = .series(load(input, period: input?.period ?? metricPeriods[j], origin: metricOrigins[j]))
+            inputColumns.append(load(input, period: input?.period ?? metricPeriods[j], origin: metricOrigins[j]))
+            regs[metricRowIndex[j]] = .input(j)
         }
         for (call, series) in searches {
             searchColumns[call] = series.enumerated().map {
@@ -239,6 +250,7 @@ struct MathRuntime {
         guard program.searchCalls.isEmpty, program.insightsRows.isEmpty, !program.usesGrid else { return false }
         let ids = program.metricIds, rowIndex = program.metricRowIndex, origins = program.metricOrigins
         var start: Int64 = 0, period = 0, count = 0
+        inputColumns.reserveCapacity(ids.count)
         for j in ids.indices {
             guard let input = inputs.metrics[ids[j]],
                   case .masked(let s, let values, let mask, let bound, let dense) = input.storage,
@@ -248,8 +260,9 @@ struct MathRuntime {
             } else if s != start || input.period != period || values.count != count {
                 return false
             }
-            regs[rowIndex[j]] = .series(MathColumn(values: values, mask: mask, dense: dense, bound: bound, period: period,
-                                                   origin: origins[j], label: input.label))
+            inputColumns.append(MathColumn(values: values, mask: mask, dense: dense, bound: bound, period: period,
+                                           origin: origins[j], label: input.label))
+            regs[rowIndex[j]] = .input(j)
         }
         // The general path's limit on the inputs' total slots.
         let total = count.multipliedReportingOverflow(by: ids.count)
@@ -454,6 +467,7 @@ struct MathRuntime {
         switch regs[r] {
         case .failed(let id): throw MathRowFailure(message: "It uses \(id), which could not be evaluated")
         case .none: throw MathRowFailure(message: "Internal error: register \(r) is empty")
+        case .input(let k): return .series(inputColumns[k])
         case let v: return v
         }
     }
@@ -465,6 +479,7 @@ struct MathRuntime {
 
     /// A TS, or the only member of a one-member TS[] (metric-math.md §1 [REC]).
     func series(_ r: Int) throws(MathRowFailure) -> MathColumn {
+        if case .input(let k) = regs[r] { return inputColumns[k] }
         switch try value(r) {
         case .series(let c): return c
         case .array(let a) where a.count == 1: return a[0]
@@ -475,6 +490,7 @@ struct MathRuntime {
     }
 
     func array(_ r: Int) throws(MathRowFailure) -> [MathColumn] {
+        if case .input(let k) = regs[r] { return [inputColumns[k]] }
         switch try value(r) {
         case .array(let a): return a
         case .series(let c): return [c]
