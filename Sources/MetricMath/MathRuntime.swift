@@ -49,7 +49,14 @@ struct MathRuntime {
 
     init(program: MathProgram, inputs: MathInputs, context: MathContext) {
         self.program = program; self.inputs = inputs; self.context = context
-        regs = [MathRValue](repeating: .none, count: program.registerCount)
+        // Written in place: `Array(repeating:count:)` copies its value through the generic
+        // enum copy, with a retain call per register, several hundred per evaluation.
+        let count = program.registerCount
+        regs = [MathRValue](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard let base = buffer.baseAddress else { initialized = 0; return }
+            for i in 0..<count { (base + i).initialize(to: .none) }
+            initialized = count
+        }
     }
 
     var n: Int { grid.count }
