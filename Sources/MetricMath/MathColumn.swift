@@ -29,6 +29,7 @@ struct MathColumn: Sendable {
 
     var presentCount: Int {
         if dense { return values.count }
+        if mask.knownNonZeroCount >= 0 { return mask.knownNonZeroCount }
         return MathKernels.count(mask.base, mask.count)
     }
 
@@ -64,10 +65,15 @@ struct MathColumn: Sendable {
 final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     let base: UnsafeMutablePointer<Element>
     let count: Int
+    /// How many elements are non-zero, when known as the buffer is made (an input's mask,
+    /// counted while it is checked); -1 otherwise. Lets AVG and SORT's keys over an input
+    /// skip a pass over its mask. Only for buffers whose content is final when made.
+    let knownNonZeroCount: Int
 
     /// Uninitialised storage for `count` elements; the creator must write every element.
     init(uninitialized count: Int) {
         self.count = Swift.max(0, count)
+        knownNonZeroCount = -1
         base = MathMemory.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride)
             .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
     }
@@ -78,7 +84,15 @@ final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     }
 
     convenience init(_ array: [Element]) {
-        self.init(uninitialized: array.count)
+        self.init(array, knownNonZeroCount: -1)
+    }
+
+    /// A copy of `array`, of which `knownNonZeroCount` elements are non-zero.
+    init(_ array: [Element], knownNonZeroCount: Int) {
+        count = array.count
+        self.knownNonZeroCount = knownNonZeroCount
+        base = MathMemory.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride)
+            .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
         array.withUnsafeBufferPointer { if let a = $0.baseAddress { base.initialize(from: a, count: array.count) } }
     }
 

@@ -500,10 +500,11 @@ enum MathKernels {
     }
 
     /// Makes `values`/`mask` follow the column rule (absent or non-finite → value 0, mask 0;
-    /// mask bytes 0/1). Returns the largest magnitude and whether every slot is present.
-    static func canonicalize(values: inout [Double], mask: inout [UInt8]) -> (bound: Double, dense: Bool) {
+    /// mask bytes 0/1). Returns the largest magnitude and the number of present slots.
+    static func canonicalize(values: inout [Double], mask: inout [UInt8]) -> (bound: Double, present: Int) {
         let n = values.count
-        var bad = false, allPresent = true
+        var bad = false
+        var present = 0
         var bound = 0.0
         values.withUnsafeBufferPointer { v in
             mask.withUnsafeBufferPointer { m in
@@ -511,22 +512,22 @@ enum MathKernels {
                     let x = v[i]
                     let ok = Swift.abs(x) < .infinity
                     if m[i] > 1 || (m[i] == 0 && x != 0) || !ok { bad = true }
-                    if m[i] == 0 { allPresent = false }
+                    present &+= m[i] != 0 ? 1 : 0
                     let a = ok ? Swift.abs(x) : 0
                     bound = a > bound ? a : bound
                 }
             }
         }
         if bad {
-            bound = 0; allPresent = true
+            bound = 0; present = 0
             for i in 0..<n {
                 let ok = mask[i] != 0 && Swift.abs(values[i]) < .infinity
                 mask[i] = ok ? 1 : 0
                 values[i] = ok ? values[i] : 0
-                if ok { bound = Swift.max(bound, Swift.abs(values[i])) } else { allPresent = false }
+                if ok { bound = Swift.max(bound, Swift.abs(values[i])); present += 1 }
             }
         }
-        return (bound, allPresent)
+        return (bound, present)
     }
 }
 

@@ -201,7 +201,8 @@ public struct MathSeriesInput: Sendable {
         let n = min(values.count, present.count)
         var v = Array(values.prefix(n)), m = Array(present.prefix(n))
         let scan = MathKernels.canonicalize(values: &v, mask: &m)
-        storage = .masked(start: gridStart, values: MathBuffer(v), present: MathBuffer(m), bound: scan.bound, dense: scan.dense)
+        storage = .masked(start: gridStart, values: MathBuffer(v), present: MathBuffer(m, knownNonZeroCount: scan.present),
+                          bound: scan.bound, dense: scan.present == n)
     }
 
     /// Number of timestamps (present or not) the input describes.

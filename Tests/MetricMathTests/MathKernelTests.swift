@@ -13,4 +13,29 @@ import Testing
         let expected = mixed.filter { $0 != 0 }.count
         #expect(mixed.withUnsafeBufferPointer { MathKernels.count($0.baseAddress!, length) } == expected)
     }
+
+    /// An input's present count is taken while its columns are checked, and AVG and SORT's
+    /// keys then rely on it instead of counting the mask: it must match the mask it leaves,
+    /// for clean inputs and for inputs the check rewrites (mask bytes above 1, values under
+    /// a 0 mask, NaN and ±Inf).
+    @Test(arguments: [false, true])
+    func checkedInputsCountTheirPresentSlots(dirty: Bool) {
+        var values: [Double] = [], mask: [UInt8] = []
+        for i in 0..<1_000 {
+            let present = i % 5 != 2
+            mask.append(present ? (dirty && i % 13 == 0 ? 3 : 1) : 0)
+            var v = present || dirty ? Double(i % 97) - 40 : 0
+            if dirty && i % 31 == 7 { v = i % 2 == 0 ? .nan : -.infinity }
+            values.append(v)
+        }
+        let scan = MathKernels.canonicalize(values: &values, mask: &mask)
+        #expect(scan.present == mask.filter { $0 != 0 }.count)
+        #expect(mask.allSatisfy { $0 <= 1 })
+        #expect(zip(values, mask).allSatisfy { $1 != 0 || $0 == 0 })
+        #expect(scan.bound == zip(values, mask).map { $1 != 0 ? abs($0) : 0 }.max())
+        // The count the column then reports is the mask's.
+        let input = MathSeriesInput(period: 60, gridStart: 0, values: values, present: mask)
+        guard case .masked(_, _, let m, _, let dense) = input.storage else { Issue.record("not masked"); return }
+        #expect(m.knownNonZeroCount == scan.present && !dense)
+    }
 }
