@@ -170,6 +170,55 @@ enum MathKernels {
         }
     }
 
+    static func isComparison(_ op: MathBinaryOp) -> Bool {
+        switch op {
+        case .equal, .notEqual, .less, .lessEqual, .greater, .greaterEqual: return true
+        default: return false
+        }
+    }
+
+    /// `r = cmp(a, b) ? t : f` in one pass (IF whose condition is a comparison): the same
+    /// values as the comparison's 0/1 column followed by `ifValues`, without storing the
+    /// column. Each operand is a vector, or the scalar beside it when the pointer is nil.
+    static func ifCompare(
+        _ cmp: MathBinaryOp, _ a: DPtr?, _ sa: Double, _ b: DPtr?, _ sb: Double,
+        _ t: DPtr?, _ st: Double, _ f: DPtr?, _ sf: Double, _ r: DMut, _ n: Int
+    ) {
+        func run<C: KSource, T: KSource, F: KSource>(_ c: C, _ t: T, _ f: F) {
+            // A bit mask rather than `?:`, which the compiler may turn into a branch on data
+            // that is true about half the time.
+            for i in 0..<n {
+                let m: UInt64 = 0 &- UInt64(c.at(i) != 0 ? 1 : 0)
+                r[i] = Double(bitPattern: (t.at(i).bitPattern & m) | (f.at(i).bitPattern & ~m))
+            }
+        }
+        func branches<C: KSource>(_ c: C) {
+            switch (t, f) {
+            case let (t?, f?): run(c, KVector(p: t), KVector(p: f))
+            case let (t?, nil): run(c, KVector(p: t), KScalar(v: sf))
+            case let (nil, f?): run(c, KScalar(v: st), KVector(p: f))
+            case (nil, nil): run(c, KScalar(v: st), KScalar(v: sf))
+            }
+        }
+        func condition<O: BinaryKernelOp>(_: O.Type) {
+            switch (a, b) {
+            case let (a?, b?): branches(KNested<O, KVector, KVector>(a: KVector(p: a), b: KVector(p: b)))
+            case let (a?, nil): branches(KNested<O, KVector, KScalar>(a: KVector(p: a), b: KScalar(v: sb)))
+            case let (nil, b?): branches(KNested<O, KScalar, KVector>(a: KScalar(v: sa), b: KVector(p: b)))
+            case (nil, nil): branches(KScalar(v: O.f(sa, sb)))
+            }
+        }
+        switch cmp {
+        case .equal: condition(KEq.self)
+        case .notEqual: condition(KNe.self)
+        case .less: condition(KLt.self)
+        case .lessEqual: condition(KLe.self)
+        case .greater: condition(KGt.self)
+        case .greaterEqual: condition(KGe.self)
+        default: break
+        }
+    }
+
     static func unary(_ op: MathUnaryOp, _ a: DPtr, _ r: DMut, _ n: Int) {
         switch op {
         case .negate: u(KNeg.self, a, r, n)

@@ -68,10 +68,13 @@ struct EWPlan {
     /// followed through intermediate ops); -1: none (`.computed`, no label).
     var originInput = -1
     var hasOrigin = false
-    /// The values are computed by the next op in one fused loop (see `fuseInto`).
+    /// The values are computed inline by the op that reads them, in one fused loop (see
+    /// `fuseWithPrevious` and `fuseCondition`), so they are never stored.
     var fusedIntoNext = false
     /// This op computes the previous op's values inline (`MathKernels.fusedPair`).
     var fusesPrevious = false
+    /// This IF computes its condition, a comparison, inline (`MathKernels.ifCompare`).
+    var fusesCondition = false
 }
 
 /// A series operand of one group member, as `runMember` reads it: raw pointers into a column
@@ -385,6 +388,16 @@ extension MathRuntime {
                     let (av, am, _) = vec(p.operands[0])
                     MathKernels.unary(uop, av!, outV, len)
                     if let outM, let am, am != MPtr(outM) { MathKernels.maskCopy(am, outM, len) }
+                case .ifThen where p.fusesCondition:
+                    // The condition is a comparison of inputs and constants, evaluated here;
+                    // the mask needs no condition values (`fuseCondition`).
+                    guard case .op(let q) = p.operands[0], case .binary(let cmp) = g.ops[q].code else { break }
+                    let (av, _, sa) = vec(plans[q].operands[0])
+                    let (bv, _, sb) = vec(plans[q].operands[1])
+                    let (tv, _, st) = vec(p.operands[1])
+                    var fv: DPtr?, sf = 0.0
+                    if p.operands.count > 2 { (fv, _, sf) = vec(p.operands[2]) }
+                    MathKernels.ifCompare(cmp, av, sa, bv, sb, tv, st, fv, sf, outV, len)
                 case .ifThen:
                     let (cv, cm, _) = vec(p.operands[0])
                     let (tv, _, st) = vec(p.operands[1])
@@ -525,12 +538,30 @@ extension MathRuntime {
             if op.out >= 0 { producer[op.out] = k }
             plans.append(p)
             fuseWithPrevious(g, &plans, k)
+            fuseCondition(g, &plans, k)
         }
     }
 
     /// Marks `ops[k-1] → ops[k]` for one fused loop when both are `+ - *`, the first feeds
     /// the second directly, and neither needs a per-op fix-up (mask zeroing, NaN check)
     /// between them.
+    /// Marks IF `ops[k]` to evaluate its condition inline when the condition is a comparison
+    /// of inputs and constants (`IF(m1 > 50, m1, 0)`): the 0/1 column of the comparison is
+    /// then never stored and read back. Only when neither op needs a per-op fix-up, and
+    /// when the IF's presence is not computed from condition values (its mask is the
+    /// condition's, shared or all present). The comparison's only reader is this IF (the
+    /// expression is a tree), and reading no intermediates it cannot see one overwritten.
+    private func fuseCondition(_ g: MathEWGroup, _ plans: inout [EWPlan], _ k: Int) {
+        guard case .ifThen = g.ops[k].code, case .op(let q) = plans[k].operands[0],
+              case .binary(let cmp) = g.ops[q].code, MathKernels.isComparison(cmp) else { return }
+        let c = plans[q], p = plans[k]
+        guard !c.applyMask, !c.sanitize, c.mode != .empty, c.mode != .computed, p.mode != .empty, p.mode != .computed,
+              !c.fusesPrevious, !c.fusedIntoNext else { return }
+        guard c.operands.allSatisfy({ if case .op = $0 { return false } else { return true } }) else { return }
+        plans[q].fusedIntoNext = true
+        plans[k].fusesCondition = true
+    }
+
     private func fuseWithPrevious(_ g: MathEWGroup, _ plans: inout [EWPlan], _ k: Int) {
         guard k > 0, case .binary(let outer) = g.ops[k].code, case .binary(let inner) = g.ops[k - 1].code else { return }
         func arithmetic(_ op: MathBinaryOp) -> Bool { op == .add || op == .subtract || op == .multiply }

@@ -102,6 +102,27 @@ import Testing
         expectClose(r[2], [:])
     }
 
+    /// IF whose condition is a comparison of inputs and constants evaluates the comparison
+    /// inline (one fused loop); the results are those of the separate steps. Presence is the
+    /// condition's (a missing operand counts as 0 in it), values come from the chosen branch.
+    @Test func ifWithAComparisonCondition() throws {
+        expectClose(try f.series("IF(m1 > 1, m1, 0)"), [0: 0, 1: 2, 3: 4])
+        expectClose(try f.series("IF(2 < m1, m1, 0)"), [0: 0, 1: 0, 3: 4])
+        expectClose(try f.series("IF(m1 < 3, -1, 7)"), [0: -1, 1: -1, 3: 7])
+        expectClose(try f.series("IF(m1 <= 2, 1, 0)"), [0: 1, 1: 1, 3: 0])
+        expectClose(try f.series("IF(m1 < m2, m2, 5)"), [0: 5, 1: 10, 2: 20, 3: 5])
+        expectClose(try f.series("IF(m1 > m2, m2, 5)"), [0: 0, 1: 5, 2: 5, 3: 0])
+        expectClose(try f.series("IF(m1 == 4, m2, m1)"), [0: 1, 1: 2, 3: 0])
+        expectClose(try f.series("IF(m1 != 4, 8, 9) * 2"), [0: 16, 1: 16, 3: 18])
+        expectClose(try f.series("IF(m1 >= 2, m1 * 10, 0)"), [0: 0, 1: 20, 3: 40])
+        expectClose(try f.series("IF(m3 > 0, 1, 2)"), [:])
+        let members = try f.array("IF(METRICS() >= 2, 5, -1)")
+        #expect(members.count == 3)
+        expectClose(members[0], [0: -1, 1: 5, 3: 5])
+        expectClose(members[1], [1: 5, 2: 5])
+        expectClose(members[2], [:])
+    }
+
     @Test func fillVariants() throws {
         expectClose(try f.series("FILL(m1, m2)"), [0: 1, 1: 2, 2: 20, 3: 4])
         expectClose(try f.series("FILL(m1, MIN(m1))"), [0: 1, 1: 2, 2: 1, 3: 4, 4: 1, 5: 1])
