@@ -116,14 +116,12 @@ struct MathRuntime {
         for (i, resultReg) in program.resultRows {
             let st = status[i] ?? .internalError
             let message = status[i] == nil ? "not evaluated" : messages[i]
-            var value: MathValue?
-            if st != .internalError {
-                switch regs[resultReg] {
-                case .series(let c): value = .series(MathSeries(c, grid: grid))
-                case .input(let k): value = .series(MathSeries(inputColumns[k], grid: grid))
-                case .array(let cs): value = .array(cs.map { MathSeries($0, grid: grid) })
-                default: break
-                }
+            let value: MathValue?
+            switch regs[resultReg] {
+            case .series(let c) where st != .internalError: value = .series(MathSeries(c, grid: grid))
+            case .input(let k) where st != .internalError: value = .series(MathSeries(inputColumns[k], grid: grid))
+            case .array(let cs) where st != .internalError: value = .array(cs.map { MathSeries($0, grid: grid) })
+            default: value = nil
             }
             out.append(MathRowResult(id: rows[i].id, status: st, message: message, value: value))
         }

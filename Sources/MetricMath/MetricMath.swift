@@ -252,16 +252,26 @@ public enum MathSeriesOrigin: Sendable, Equatable {
 /// is meaningful only where `present[k] != 0`. Use `points()` for the present points.
 public struct MathSeries: Sendable {
     /// The smallest period among the series it was computed from (§4).
-    public var period: Int
-    public var origin: MathSeriesOrigin
+    public var period: Int {
+        get { column.period }
+        set { column.period = newValue }
+    }
+    public var origin: MathSeriesOrigin {
+        get { column.origin }
+        set { column.origin = newValue }
+    }
     /// The label of the input series it passes through (see `MathSeriesInput.label`).
-    public var label: String?
-    let column: MathColumn
+    public var label: String? {
+        get { column.label }
+        set { column.label = newValue }
+    }
+    // Period, origin and label live in the column only: a result is copied a few times on
+    // its way out, and a second copy of the origin and label doubled the reference counting.
+    var column: MathColumn
     let grid: MathTimeGrid
 
     init(_ column: MathColumn, grid: MathTimeGrid) {
         self.column = column; self.grid = grid
-        period = column.period; origin = column.origin; label = column.label
     }
 
     /// The present points, ascending by time.
