@@ -438,44 +438,40 @@ extension MathRuntime {
     ) {
         for (k, op) in g.ops.enumerated() {
             var p = EWPlan()
+            // Per operand, gathered in one pass: its mask mode (nil for a scalar) and
+            // magnitude bound; the op's period and origin follow its series operands.
+            var modes: (EWMaskMode?, EWMaskMode?, EWMaskMode?) = (nil, nil, nil)
+            var bounds: (Double, Double, Double) = (0, 0, 0)
             for j in 0..<op.args.count {
+                var operand = EWOperand.scalar(nil), m: EWMaskMode?, b = 0.0
                 switch op.args[j] {
-                case .input(let i): p.operands.append(columns[i] == nil ? .scalar(scalars[i]) : .column(i))
-                case .temp(let t): p.operands.append(.op(producer[t]))
-                case .constant(let v): p.operands.append(.scalar(v))
-                }
-            }
-            // Per-operand facts.
-            func mode(_ o: EWOperand) -> EWMaskMode? {
-                switch o {
-                case .scalar: return nil
-                case .column(let i): return columns[i]!.dense ? .dense : .alias(i)
-                case .op(let q): return plans[q].mode
-                }
-            }
-            func bound(_ o: EWOperand) -> Double {
-                switch o {
-                case .scalar(let s): return Swift.abs(s ?? 0)
-                case .column(let i): return columns[i]!.bound
-                case .op(let q): return plans[q].bound
-                }
-            }
-            for j in 0..<p.operands.count {
-                let o = p.operands[j]
-                switch o {
-                case .column(let i):
-                    p.period = Swift.min(p.period, columns[i]!.period)
-                    if !p.hasOrigin { p.originInput = i; p.hasOrigin = true }
-                case .op(let q):
+                case .input(let i):
+                    if let c = columns[i] {
+                        operand = .column(i); m = c.dense ? .dense : .alias(i); b = c.bound
+                        p.period = Swift.min(p.period, c.period)
+                        if !p.hasOrigin { p.originInput = i; p.hasOrigin = true }
+                    } else {
+                        operand = .scalar(scalars[i]); b = Swift.abs(scalars[i] ?? 0)
+                    }
+                case .temp(let t):
+                    let q = producer[t]
+                    operand = .op(q); m = plans[q].mode; b = plans[q].bound
                     p.period = Swift.min(p.period, plans[q].period)
                     if !p.hasOrigin { p.originInput = plans[q].originInput; p.hasOrigin = true }
-                case .scalar: break
+                case .constant(let v):
+                    operand = .scalar(v); b = Swift.abs(v ?? 0)
+                }
+                p.operands.append(operand)
+                switch j {
+                case 0: modes.0 = m; bounds.0 = b
+                case 1: modes.1 = m; bounds.1 = b
+                default: modes.2 = m; bounds.2 = b
                 }
             }
             switch op.code {
             case .binary(let bop):
                 let a = p.operands[0], b = p.operands[1]
-                let ma = mode(a), mb = mode(b)
+                let ma = modes.0, mb = modes.1
                 if case .scalar(nil) = a { p.mode = .empty; break }
                 if case .scalar(nil) = b { p.mode = .empty; break }
                 let sa: Double = { if case .scalar(let s?) = a { return s } else { return 0 } }()
@@ -494,7 +490,7 @@ extension MathRuntime {
                 // Value at a slot where the vector operands are missing (they hold 0 there).
                 let z = MathScalar.raw(bop, ma == nil ? sa : 0, mb == nil ? sb : 0)
                 p.applyMask = p.mode != .dense && z != 0 && !z.isNaN
-                let ba = bound(a), bb = bound(b)
+                let ba = bounds.0, bb = bounds.1
                 switch bop {
                 case .add, .subtract: p.bound = ba + bb; p.sanitize = !(p.bound <= 1e300)
                 case .multiply: p.bound = ba * bb; p.sanitize = !(p.bound <= 1e300)
@@ -503,16 +499,16 @@ extension MathRuntime {
                 }
                 if z.isNaN || !z.isFinite { p.sanitize = true }
             case .unary(let uop):
-                let ma = mode(p.operands[0])!
+                let ma = modes.0 ?? .empty
                 p.mode = ma
                 if ma == .empty { break }
                 let z = uop.scalar(0)
                 p.applyMask = p.mode != .dense && z != 0 && z.isFinite
                 p.sanitize = uop.canOverflow || !z.isFinite
-                let b = bound(p.operands[0])
+                let b = bounds.0
                 p.bound = uop.canOverflow ? .greatestFiniteMagnitude : (uop == .ceil || uop == .floor) ? b + 1 : b
             case .ifThen:
-                let mc = mode(p.operands[0])!
+                let mc = modes.0 ?? .empty
                 if mc == .empty { p.mode = .empty; break }
                 var trueKilled = false
                 if case .scalar(nil) = p.operands[1] { trueKilled = true }
@@ -522,7 +518,7 @@ extension MathRuntime {
                     switch p.operands[2] {
                     case .scalar(let s?): falseMode = .dense; falseValueNonZero = s != 0
                     case .scalar(nil): falseMode = .empty
-                    default: falseMode = mode(p.operands[2]); falseValueNonZero = true
+                    default: falseMode = modes.2; falseValueNonZero = true
                     }
                 }
                 if !trueKilled && falseMode == .dense {
@@ -532,7 +528,7 @@ extension MathRuntime {
                     p.mode = .computed
                 }
                 p.applyMask = p.mode != .dense && falseValueNonZero
-                p.bound = Swift.max(bound(p.operands[1]), p.operands.count > 2 ? bound(p.operands[2]) : 0)
+                p.bound = Swift.max(bounds.1, p.operands.count > 2 ? bounds.2 : 0)
             }
             if p.sanitize && p.mode != .empty { p.mode = .computed }
             if op.out >= 0 { producer[op.out] = k }
