@@ -400,7 +400,13 @@ struct MathRuntime {
             }
             if sorted {
                 ts.withUnsafeBufferPointer { t in
-                    v.withUnsafeBufferPointer { x in scatter(&col, count: t.count, time: { t[$0] }, value: { x[$0] }) }
+                    v.withUnsafeBufferPointer { x in
+                        if grid.step > 0, let tp = t.baseAddress, let xp = x.baseAddress {
+                            scatterAscending(&col, tp, xp, Swift.min(t.count, x.count))
+                        } else {
+                            scatter(&col, count: t.count, time: { t[$0] }, value: { x[$0] })
+                        }
+                    }
                 }
             } else {
                 // Stable, so the last of repeated timestamps wins.
@@ -409,6 +415,42 @@ struct MathRuntime {
             }
         }
         return col
+    }
+
+    /// `scatter` for the usual input, ascending points on a regular grid, as one tight loop:
+    /// a point one step after the previous goes to the next slot; only other points (after a
+    /// gap, a repeated time) have their slot computed. Non-finite values are skipped; for a
+    /// repeated time the last value wins.
+    private func scatterAscending(_ col: inout MathColumn, _ t: UnsafePointer<Int64>, _ x: UnsafePointer<Double>, _ count: Int) {
+        let vals = col.values.base, mask = col.mask.base
+        let start = grid.start, step = grid.step, slots = n
+        var bound = 0.0
+        var present = 0
+        // The slot after the last point written, and its timestamp (Int64.min: unknown).
+        var next = 0
+        var expected = Int64.min
+        for k in 0..<count {
+            let v = x[k], tk = t[k]
+            let a = Swift.abs(v)
+            guard a < .infinity else { continue }
+            var slot = next
+            if tk == expected && next < slots {
+                // Times ascend, so the slot after the last one written is still empty.
+                present &+= 1
+            } else {
+                let d = tk.subtractingReportingOverflow(start)
+                guard !d.overflow, d.partialValue >= 0, d.partialValue % step == 0, d.partialValue / step < Int64(slots) else { continue }
+                slot = Int(d.partialValue / step)
+                present &+= Int(1 &- mask[slot])  // a repeated time finds its slot taken
+            }
+            vals[slot] = v
+            mask[slot] = 1
+            bound = a > bound ? a : bound
+            next = slot &+ 1
+            expected = tk &+ step
+        }
+        col.bound = bound
+        col.dense = slots > 0 && present == slots
     }
 
     /// Writes points (ascending times) into `col`; every time is on the grid because the grid

@@ -184,7 +184,9 @@ public struct MathSeriesInput: Sendable {
     public init(period: Int, timestamps: [EpochSeconds], values: [Double], label: String? = nil) {
         self.period = period; self.label = label
         let n = min(timestamps.count, values.count)
-        storage = .points(timestamps: Array(timestamps.prefix(n)), values: Array(values.prefix(n)))
+        // Arrays of equal length are shared, not copied (the usual case: one per data point).
+        storage = .points(timestamps: timestamps.count == n ? timestamps : Array(timestamps.prefix(n)),
+                          values: values.count == n ? values : Array(values.prefix(n)))
     }
 
     /// A dense grid: `values[k]` at `gridStart + k·period`; NaN (or ±Inf) marks a missing bucket.

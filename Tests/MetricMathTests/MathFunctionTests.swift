@@ -255,6 +255,13 @@ import Testing
         expectClose(run(MathSeriesInput(period: 60, gridStart: t0, values: [1, 9, 3, 4, 5, 6], present: [1, 0, 1, 1, 0, 1])),
                     [0: 2, 2: 6, 3: 8, 5: 12])
         expectClose(run(MathSeriesInput(period: 60, timestamps: [t0 + 120, t0, t0 + 120], values: [3, 1, 4])), [0: 2, 2: 8])
+        // Ascending points: a repeated time (the last value wins), a gap, a non-finite value,
+        // and every slot present (a dense column).
+        expectClose(run(MathSeriesInput(period: 60, timestamps: [t0, t0 + 60, t0 + 60, t0 + 180, t0 + 240, t0 + 300],
+                                        values: [1, 2, 3, .nan, 5, -6])), [0: 2, 1: 6, 4: 10, 5: -12])
+        expectClose(run(MathSeriesInput(period: 60, timestamps: (0..<6).map { t0 + Int64($0 * 60) }, values: [1, 2, 3, 4, 5, 6])),
+                    [0: 2, 1: 4, 2: 6, 3: 8, 4: 10, 5: 12])
+        expectClose(run(MathSeriesInput(period: 60, timestamps: [t0 + 60, t0 + 60, t0 + 60], values: [7, 8, 9])), [1: 18])
         let dense = MathSeriesInput(period: 60, gridStart: t0, values: [1, 2, 3, 4, 5, 6])
         var inputs = MathInputs()
         inputs.metrics["m1"] = dense
