@@ -401,11 +401,8 @@ struct MathRuntime {
             if sorted {
                 ts.withUnsafeBufferPointer { t in
                     v.withUnsafeBufferPointer { x in
-                        if grid.step > 0, let tp = t.baseAddress, let xp = x.baseAddress {
-                            scatterAscending(&col, tp, xp, Swift.min(t.count, x.count))
-                        } else {
-                            scatter(&col, count: t.count, time: { t[$0] }, value: { x[$0] })
-                        }
+                        guard let tp = t.baseAddress, let xp = x.baseAddress else { return }
+                        scatter(&col, count: Swift.min(t.count, x.count), time: { tp[$0] }, value: { xp[$0] })
                     }
                 }
             } else {
@@ -417,11 +414,39 @@ struct MathRuntime {
         return col
     }
 
-    /// `scatter` for the usual input, ascending points on a regular grid, as one tight loop:
-    /// a point one step after the previous goes to the next slot; only other points (after a
-    /// gap, a repeated time) have their slot computed. Non-finite values are skipped; for a
-    /// repeated time the last value wins.
-    private func scatterAscending(_ col: inout MathColumn, _ t: UnsafePointer<Int64>, _ x: UnsafePointer<Double>, _ count: Int) {
+    /// Writes points (ascending times) into `col`; every time is on the grid because the grid
+    /// holds every input timestamp. Non-finite values are skipped; for a repeated time the
+    /// last value wins. Inlined into each caller, so `time` and `value` become plain loads.
+    @inline(__always)
+    private func scatter(_ col: inout MathColumn, count: Int, time: (Int) -> Int64, value: (Int) -> Double) {
+        if grid.step > 0 {
+            scatterRegular(&col, count: count, time: time, value: value)
+            return
+        }
+        var bound = 0.0
+        var present = 0
+        var cursor = 0
+        let vals = col.values.base, mask = col.mask.base
+        let stamps = grid.stamps
+        for k in 0..<count {
+            let x = value(k)
+            guard Swift.abs(x) < .infinity else { continue }
+            let t = time(k)
+            while cursor < stamps.count && stamps[cursor] < t { cursor += 1 }
+            guard let i = cursor < stamps.count && stamps[cursor] == t ? cursor : grid.index(of: t) else { continue }
+            if mask[i] == 0 { present += 1 }
+            vals[i] = x; mask[i] = 1
+            bound = Swift.max(bound, Swift.abs(x))
+        }
+        col.bound = bound
+        col.dense = n > 0 && present == n
+    }
+
+    /// `scatter` on a regular grid, as one tight loop: a point one step after the previous
+    /// goes to the next slot; only other points (after a gap, a repeated time) have their
+    /// slot computed.
+    @inline(__always)
+    private func scatterRegular(_ col: inout MathColumn, count: Int, time: (Int) -> Int64, value: (Int) -> Double) {
         let vals = col.values.base, mask = col.mask.base
         let start = grid.start, step = grid.step, slots = n
         var bound = 0.0
@@ -430,9 +455,10 @@ struct MathRuntime {
         var next = 0
         var expected = Int64.min
         for k in 0..<count {
-            let v = x[k], tk = t[k]
+            let v = value(k)
             let a = Swift.abs(v)
             guard a < .infinity else { continue }
+            let tk = time(k)
             var slot = next
             if tk == expected && next < slots {
                 // Times ascend, so the slot after the last one written is still empty.
@@ -451,40 +477,6 @@ struct MathRuntime {
         }
         col.bound = bound
         col.dense = slots > 0 && present == slots
-    }
-
-    /// Writes points (ascending times) into `col`; every time is on the grid because the grid
-    /// holds every input timestamp.
-    private func scatter(_ col: inout MathColumn, count: Int, time: (Int) -> Int64, value: (Int) -> Double) {
-        var bound = 0.0
-        var present = 0
-        var cursor = 0
-        let vals = col.values.base, mask = col.mask.base
-        var lastT = Int64.min, lastSlot = -1
-        for k in 0..<count {
-            let x = value(k)
-            guard Swift.abs(x) < .infinity else { continue }
-            let t = time(k)
-            let slot: Int?
-            if grid.step > 0 {
-                // Ascending points one step apart need no division.
-                if lastSlot >= 0 && t &- lastT == grid.step && t > lastT && lastSlot + 1 < n {
-                    slot = lastSlot + 1
-                } else {
-                    slot = grid.index(of: t)
-                }
-                if let s = slot { lastT = t; lastSlot = s }
-            } else {
-                while cursor < grid.stamps.count && grid.stamps[cursor] < t { cursor += 1 }
-                slot = cursor < grid.stamps.count && grid.stamps[cursor] == t ? cursor : grid.index(of: t)
-            }
-            guard let i = slot else { continue }
-            if mask[i] == 0 { present += 1 }
-            vals[i] = x; mask[i] = 1
-            bound = Swift.max(bound, Swift.abs(x))
-        }
-        col.bound = bound
-        col.dense = n > 0 && present == n
     }
 
     /// Slots of the grid that are buckets of `period` (nil: all of them).
