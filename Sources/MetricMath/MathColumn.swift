@@ -71,9 +71,9 @@ final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
     let knownNonZeroCount: Int
 
     /// Uninitialised storage for `count` elements; the creator must write every element.
-    init(uninitialized count: Int) {
+    init(uninitialized count: Int, knownNonZeroCount: Int = -1) {
         self.count = Swift.max(0, count)
-        knownNonZeroCount = -1
+        self.knownNonZeroCount = knownNonZeroCount
         base = MathMemory.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride)
             .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
     }
@@ -83,16 +83,10 @@ final class MathBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         base.initialize(repeating: value, count: self.count)
     }
 
-    convenience init(_ array: [Element]) {
-        self.init(array, knownNonZeroCount: -1)
-    }
-
-    /// A copy of `array`, of which `knownNonZeroCount` elements are non-zero.
-    init(_ array: [Element], knownNonZeroCount: Int) {
-        count = array.count
-        self.knownNonZeroCount = knownNonZeroCount
-        base = MathMemory.allocate(bytes: Swift.max(count, 1) * MemoryLayout<Element>.stride)
-            .bindMemory(to: Element.self, capacity: Swift.max(count, 1))
+    /// A copy of `array`; `knownNonZeroCount`, when given, is how many of its elements are
+    /// non-zero.
+    convenience init(_ array: [Element], knownNonZeroCount: Int = -1) {
+        self.init(uninitialized: array.count, knownNonZeroCount: knownNonZeroCount)
         array.withUnsafeBufferPointer { if let a = $0.baseAddress { base.initialize(from: a, count: array.count) } }
     }
 

@@ -538,9 +538,6 @@ extension MathRuntime {
         }
     }
 
-    /// Marks `ops[k-1] → ops[k]` for one fused loop when both are `+ - *`, the first feeds
-    /// the second directly, and neither needs a per-op fix-up (mask zeroing, NaN check)
-    /// between them.
     /// Marks IF `ops[k]` to evaluate its condition inline when the condition is a comparison
     /// of inputs and constants (`IF(m1 > 50, m1, 0)`): the 0/1 column of the comparison is
     /// then never stored and read back. Only when neither op needs a per-op fix-up, and
@@ -558,6 +555,9 @@ extension MathRuntime {
         plans[k].fusesCondition = true
     }
 
+    /// Marks `ops[k-1] → ops[k]` for one fused loop when both are `+ - *`, the first feeds
+    /// the second directly, and neither needs a per-op fix-up (mask zeroing, NaN check)
+    /// between them.
     private func fuseWithPrevious(_ g: MathEWGroup, _ plans: inout [EWPlan], _ k: Int) {
         guard k > 0, case .binary(let outer) = g.ops[k].code, case .binary(let inner) = g.ops[k - 1].code else { return }
         func arithmetic(_ op: MathBinaryOp) -> Bool { op == .add || op == .subtract || op == .multiply }

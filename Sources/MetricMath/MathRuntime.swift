@@ -248,9 +248,9 @@ struct MathRuntime {
     /// layout (`MathSeriesInput(period:gridStart:values:present:)`) on one and the same grid,
     /// and the program has no SEARCH, Insights row or function that needs bucket grids. The
     /// grid is then that grid, and each input's buffers become its column as they are.
-    /// Returns false, having decided nothing, for anything else (the general path then
-    /// rebuilds every metric register). Same result as the general path; each input is looked
-    /// up once and no grid sources are collected.
+    /// Returns false for anything else; the general path then starts again, refilling
+    /// `inputColumns` and every metric register this may have written. Same result as the
+    /// general path; each input is looked up once and no grid sources are collected.
     private mutating func prepareUniform() -> Bool {
         guard program.searchCalls.isEmpty, program.insightsRows.isEmpty, !program.usesGrid else { return false }
         let ids = program.metricIds, rowIndex = program.metricRowIndex, origins = program.metricOrigins
@@ -448,7 +448,7 @@ struct MathRuntime {
     @inline(__always)
     private func scatterRegular(_ col: inout MathColumn, count: Int, time: (Int) -> Int64, value: (Int) -> Double) {
         let vals = col.values.base, mask = col.mask.base
-        let start = grid.start, step = grid.step, slots = n
+        let step = grid.step, slots = n
         var bound = 0.0
         var present = 0
         // The slot after the last point written, and its timestamp (Int64.min: unknown).
@@ -464,9 +464,8 @@ struct MathRuntime {
                 // Times ascend, so the slot after the last one written is still empty.
                 present &+= 1
             } else {
-                let d = tk.subtractingReportingOverflow(start)
-                guard !d.overflow, d.partialValue >= 0, d.partialValue % step == 0, d.partialValue / step < Int64(slots) else { continue }
-                slot = Int(d.partialValue / step)
+                guard let s = grid.index(of: tk) else { continue }
+                slot = s
                 present &+= Int(1 &- mask[slot])  // a repeated time finds its slot taken
             }
             vals[slot] = v
